@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtel: build the module, the CLI, and run every test.
+#
+#   make                 vtel.ko for the running kernel (or KDIR=...)
+#   make modules-all     vtel.ko for every installed kernel, W=1, no warnings
+#   make deps            install what building and testing need (Debian)
+#   make check           every test; ends with "N passed, N failed"
+#   make lab             boot the QEMU lab, run VMs, show what vtel sees
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+REPO := $(CURDIR)
+VTEL_CACHE ?= /var/tmp/vtel-cache
+export VTEL_CACHE
+
+# Newest installed kernel of each supported series.
+KVERS ?= $(shell tests/kernels.sh)
+
+DEPS := build-essential bc flex bison kmod xz-utils cpio python3 \
+	pkg-config sparse libnl-3-dev libnl-genl-3-dev \
+	qemu-system-x86 busybox-static linux-perf \
+	linux-image-amd64 linux-headers-amd64 \
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+
+.PHONY: all module modules-all sparse checkpatch deps check lab kunit clean
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(REPO) modules
+
+# One out-of-tree build directory per kernel: symlinks to the sources.
+build/%/Kbuild: Kbuild $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)
+	@mkdir -p build/$*/kmod
+	@ln -sfn $(REPO)/include build/$*/include
+	@ln -sf $(REPO)/Kbuild build/$*/Kbuild
+	@for f in kmod/*.c kmod/*.h; do ln -sf $(REPO)/$$f build/$*/$$f; done
+	@touch -h build/$*/Kbuild
+
+build/%/vtel.ko: build/%/Kbuild FORCE
+	$(MAKE) -C /lib/modules/$*/build M=$(REPO)/build/$* W=1 modules 2>&1 | \
+		tee build/$*/build.log
+	@! grep -E 'warning:|error:' build/$*/build.log
+
+modules-all: $(foreach k,$(KVERS),build/$(k)/vtel.ko)
+
+sparse: $(foreach k,$(KVERS),build/$(k)/Kbuild)
+	@for k in $(KVERS); do \
+		$(MAKE) -C /lib/modules/$$k/build M=$(REPO)/build/$$k C=2 \
+			modules 2>&1 | tee build/$$k/sparse.log; \
+		! grep -E 'warning:|error:' build/$$k/sparse.log || exit 1; \
+	done
+
+checkpatch:
+	tests/checkpatch.sh
+
+deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $(DEPS)
+
+kunit:
+	tests/kunit/run.sh
+
+check:
+	tests/check.sh
+
+lab: modules-all
+	tests/lab/demo.sh
+
+clean:
+	rm -rf build
+	$(MAKE) -C $(KDIR) M=$(REPO) clean 2>/dev/null || true
+
+FORCE:

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vtel internal interfaces: the VM/vCPU tables and their accounting.
+ *
+ * Nothing in here knows about KVM types: VMs and vCPUs are identified by
+ * opaque keys (the struct kvm and struct kvm_vcpu pointers), so this part
+ * is unit-tested under UML.
+ */
+#ifndef _VTEL_H
+#define _VTEL_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+
+#include "vtel_reason.h"
+#include "vtel_stats.h"
+
+#define VTEL_VERSION "0.1.0"
+
+/* Distinct exit reasons with timing histograms per vCPU. */
+#define VTEL_VCPU_SLOTS 32
+#define VTEL_DIR_LEN 24
+
+struct vtel_vm;
+
+/*
+ * One vCPU. Its hot fields are written only from the kvm_exit/kvm_entry
+ * probes of its own thread, which KVM serialises (vcpu->mutex), so they
+ * need no lock and no atomic. Readers sum them without locking; a u64 load
+ * is never torn on x86-64.
+ */
+struct vtel_vcpu {
+	const void *key;		/* struct kvm_vcpu * */
+	struct vtel_vm *vm;
+	u32 reset_gen;
+	bool in_exit;			/* between kvm_exit and kvm_entry */
+	u8 pending;			/* slot + 1 of that exit, 0 if none */
+	u8 nr_slots;
+	u64 last_exit_ns;
+	u64 last_entry_ns;
+	u64 exits;
+	u64 guest_ns;
+	u64 handling_ns;
+	u64 reason_overflow;		/* exits of reasons beyond the slots */
+	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
+	u8 reason_of[VTEL_VCPU_SLOTS];
+	struct vtel_stats slot[VTEL_VCPU_SLOTS];
+
+	u32 vcpu_id;
+	pid_t tid;
+	struct hlist_node hnode;	/* vtel_table.vcpu_hash, live only */
+	struct list_head vm_node;	/* vtel_vm.vcpus */
+	struct list_head free_node;
+};
+
+enum vtel_vm_state { VTEL_VM_LIVE, VTEL_VM_RETIRED };
+
+struct vtel_vm {
+	const void *key;		/* struct kvm * */
+	u32 id;
+	pid_t pid;
+	enum vtel_vm_state state;
+	u32 nr_vcpus;
+	u64 retired_at;			/* jiffies */
+	char comm[TASK_COMM_LEN];
+	char dir[VTEL_DIR_LEN];
+	struct list_head vcpus;
+	struct list_head node;		/* vtel_table.vms, RCU */
+	struct hlist_node hnode;	/* vtel_table.vm_hash, live only */
+	struct list_head free_node;
+	struct rcu_head rcu;
+};
+
+/* Per host CPU: attribution to the CPU and the counts nothing else holds. */
+struct vtel_pcpu {
+	struct vtel_vcpu *cache;	/* last vCPU seen here */
+	u32 reset_gen;
+	u64 exits;
+	u64 handling_ns;
+	u64 guest_ns;
+	u64 untracked_exits;		/* exits of vCPUs without a record */
+	u64 untracked[VTEL_MAX_REASONS];/* ... and of reasons beyond slots */
+};
+
+/* Sum of a view: the host, one VM or one vCPU. */
+struct vtel_agg {
+	u64 exits;
+	u64 handling_ns;
+	u64 guest_ns;
+	u64 untracked_exits;
+	u64 reason_overflow;
+	u32 nr_vcpus;
+	struct vtel_stats reason[VTEL_MAX_REASONS];
+};
+
+struct vtel_limits {
+	u32 max_vms;		/* live + retired VM records */
+	u32 max_vcpus;		/* live + retired vCPU records */
+	u32 retired_vms;	/* retired VMs kept queryable */
+	u32 retired_secs;	/* ... for at most this long, 0 = no limit */
+	u32 spare_vms;		/* pool kept ready for the slow path */
+	u32 spare_vcpus;
+};
+
+struct vtel_counters {
+	u32 vms_live;
+	u32 vms_retired;
+	u32 vcpus;
+	u64 untracked_vms;	/* VMs seen with no record available */
+	u64 untracked_vcpus;	/* vCPU first-sightings with no record */
+	u64 evicted_vms;	/* retired VMs folded into the host total */
+	u64 generation;		/* changes whenever a VM or vCPU comes or goes */
+};
+
+/* vtel_table.c */
+int vtel_table_init(const struct vtel_limits *lim);
+void vtel_table_stop(void);
+void vtel_table_exit(void);
+struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key, const void *vm_key,
+					u32 vcpu_id);
+void vtel_vm_retire(const void *vm_key);
+void vtel_retire_all(void);
+void vtel_table_maintain(void);
+void vtel_table_kick(void);
+void vtel_reset(void);
+void vtel_counters(struct vtel_counters *c);
+int vtel_agg_host(struct vtel_agg *a);
+int vtel_agg_vm(struct vtel_agg *a, u32 vm_id);
+int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
+void vtel_agg_cpu(struct vtel_agg *a, int cpu);
+
+/* Walks for the views; called under rcu_read_lock(). */
+#define vtel_for_each_vm(vm) \
+	list_for_each_entry_rcu(vm, &vtel_vms, node)
+#define vtel_for_each_vcpu(vm, vc) \
+	list_for_each_entry_rcu(vc, &(vm)->vcpus, vm_node)
+
+extern struct list_head vtel_vms;
+extern u32 vtel_reset_gen;
+extern struct vtel_pcpu __percpu *vtel_pcpu;
+extern void (*vtel_table_changed)(void);
+
+/*
+ * The hot path, called from the probes with preemption disabled. The
+ * vCPU record is found through a per-CPU one-entry cache; a miss (the
+ * thread moved, or vCPUs share the CPU) costs one RCU hash lookup.
+ */
+static __always_inline struct vtel_vcpu *
+vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
+	      u32 vcpu_id)
+{
+	struct vtel_vcpu *vc = pc->cache;
+
+	if (likely(vc && vc->key == vcpu_key))
+		return vc;
+	vc = vtel_vcpu_lookup_slow(vcpu_key, vm_key, vcpu_id);
+	pc->cache = vc;
+	return vc;
+}
+
+void vtel_account_exit(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+		       unsigned int reason, u64 now);
+void vtel_account_entry(struct vtel_pcpu *pc, struct vtel_vcpu *vc, u64 now);
+
+/* vtel_debugfs.c */
+int vtel_debugfs_init(void);
+void vtel_debugfs_exit(void);
+void vtel_debugfs_sync(void);
+
+/* vtel_hook.c */
+int vtel_hook_init(void);
+void vtel_hook_exit(void);
+bool vtel_hook_attached(void);
+const char *vtel_hook_vendor(void);
+u64 vtel_hook_layout_errors(void);
+
+#endif /* _VTEL_H */

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Human-readable views under /sys/kernel/debug/vtel/. The format is
+ * documented in Documentation/debugfs.rst; netlink is the stable ABI.
+ *
+ * Per-VM directories are created and removed by the table worker
+ * (vtel_debugfs_sync). Files hold VM and vCPU ids, never record pointers:
+ * every read looks the VM up again, so a file may outlive its VM safely.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sort.h>
+#include <linux/cpumask.h>
+#include <linux/capability.h>
+
+#include "vtel.h"
+
+struct vtel_dbg_vcpu {
+	struct list_head node;
+	u32 vm_id;
+	u32 vcpu_id;
+};
+
+struct vtel_dbg_vm {
+	struct list_head node;
+	u32 vm_id;
+	bool seen;
+	struct dentry *dir;
+	struct list_head vcpus;
+};
+
+static struct dentry *vtel_dbg_root, *vtel_dbg_vmdir;
+static LIST_HEAD(vtel_dbg_vms);
+static DEFINE_MUTEX(vtel_dbg_mutex);
+
+enum vtel_view { VTEL_VIEW_HOST, VTEL_VIEW_VM, VTEL_VIEW_VCPU };
+
+static struct vtel_agg *vtel_agg_alloc(void)
+{
+	return kvmalloc(sizeof(struct vtel_agg), GFP_KERNEL);
+}
+
+static void vtel_seq_comm(struct seq_file *m, const char *comm)
+{
+	char buf[TASK_COMM_LEN];
+	unsigned int i;
+
+	strscpy(buf, comm, sizeof(buf));
+	for (i = 0; buf[i]; i++)
+		if (buf[i] <= ' ' || buf[i] > '~')
+			buf[i] = '_';
+	seq_puts(m, buf[0] ? buf : "-");
+}
+
+static int vtel_cmp_count(const void *a, const void *b, const void *priv)
+{
+	const struct vtel_agg *agg = priv;
+	u64 ca = agg->reason[*(const u16 *)a].count;
+	u64 cb = agg->reason[*(const u16 *)b].count;
+
+	if (ca != cb)
+		return ca < cb ? 1 : -1;
+	return *(const u16 *)a - *(const u16 *)b;
+}
+
+static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
+{
+	u16 order[VTEL_MAX_REASONS];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VTEL_MAX_REASONS; i++)
+		if (a->reason[i].count || a->reason[i].timed)
+			order[n++] = i;
+	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, a);
+
+	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns\n");
+	for (i = 0; i < n; i++) {
+		const struct vtel_stats *s = &a->reason[order[i]];
+
+		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu\n",
+			   vtel_reason_name(order[i]), s->count, s->total_ns,
+			   s->timed ? s->min_ns : 0, s->max_ns,
+			   vtel_stats_percentile(s, 5000),
+			   vtel_stats_percentile(s, 9900));
+	}
+	/* Per-VM views only: the host view files these under their reason. */
+	if (a->reason_overflow)
+		seq_printf(m, "overflow %llu 0 0 0 0 0\n", a->reason_overflow);
+}
+
+static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
+{
+	u64 count[VTEL_NR_CATEGORIES] = {}, ns[VTEL_NR_CATEGORIES] = {};
+	unsigned int i;
+
+	for (i = 0; i < VTEL_MAX_REASONS; i++) {
+		enum vtel_category c = vtel_reason_category(i);
+
+		count[c] += a->reason[i].count;
+		ns[c] += a->reason[i].total_ns;
+	}
+	seq_puts(m, "# category count handling_ns handling_share_ppm\n");
+	for (i = 0; i < VTEL_NR_CATEGORIES; i++)
+		seq_printf(m, "%s %llu %llu %u\n", vtel_category_name(i),
+			   count[i], ns[i],
+			   vtel_overhead_ppm(ns[i], a->handling_ns - ns[i] +
+					     a->guest_ns));
+}
+
+/* i_private: NULL for the host, a vtel_dbg_vm or a vtel_dbg_vcpu. */
+static int vtel_agg_for(struct seq_file *m, struct vtel_agg *a)
+{
+	enum vtel_view view = (unsigned long)m->private & 3;
+	void *priv = (void *)((unsigned long)m->private & ~3UL);
+
+	switch (view) {
+	case VTEL_VIEW_VM:
+		return vtel_agg_vm(a, ((struct vtel_dbg_vm *)priv)->vm_id);
+	case VTEL_VIEW_VCPU: {
+		struct vtel_dbg_vcpu *v = priv;
+
+		return vtel_agg_vcpu(a, v->vm_id, v->vcpu_id);
+	}
+	default:
+		return vtel_agg_host(a);
+	}
+}
+
+static int vtel_exits_show(struct seq_file *m, void *v)
+{
+	struct vtel_agg *a = vtel_agg_alloc();
+	int err;
+
+	if (!a)
+		return -ENOMEM;
+	err = vtel_agg_for(m, a);
+	if (!err)
+		vtel_seq_exits(m, a);
+	kvfree(a);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_exits);
+
+static int vtel_categories_show(struct seq_file *m, void *v)
+{
+	struct vtel_agg *a = vtel_agg_alloc();
+	int err;
+
+	if (!a)
+		return -ENOMEM;
+	err = vtel_agg_for(m, a);
+	if (!err)
+		vtel_seq_categories(m, a);
+	kvfree(a);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_categories);
+
+static int vtel_summary_show(struct seq_file *m, void *v)
+{
+	struct vtel_agg *a = vtel_agg_alloc();
+	struct vtel_counters c;
+
+	if (!a)
+		return -ENOMEM;
+	vtel_agg_host(a);
+	vtel_counters(&c);
+	seq_printf(m, "version %s\n", VTEL_VERSION);
+	seq_printf(m, "attached %d\n", vtel_hook_attached());
+	seq_printf(m, "vendor %s\n", vtel_hook_vendor());
+	seq_printf(m, "vms_live %u\n", c.vms_live);
+	seq_printf(m, "vms_retired %u\n", c.vms_retired);
+	seq_printf(m, "vms_evicted %llu\n", c.evicted_vms);
+	seq_printf(m, "vcpus %u\n", c.vcpus);
+	seq_printf(m, "exits %llu\n", a->exits);
+	seq_printf(m, "handling_ns %llu\n", a->handling_ns);
+	seq_printf(m, "guest_ns %llu\n", a->guest_ns);
+	seq_printf(m, "overhead_ppm %u\n",
+		   vtel_overhead_ppm(a->handling_ns, a->guest_ns));
+	seq_printf(m, "untracked_vms %llu\n", c.untracked_vms);
+	seq_printf(m, "untracked_vcpus %llu\n", c.untracked_vcpus);
+	seq_printf(m, "untracked_exits %llu\n", a->untracked_exits);
+	seq_printf(m, "reason_overflow %llu\n", a->reason_overflow);
+	seq_printf(m, "layout_errors %llu\n", vtel_hook_layout_errors());
+	seq_printf(m, "generation %llu\n", c.generation);
+	kvfree(a);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_summary);
+
+static int vtel_vms_show(struct seq_file *m, void *v)
+{
+	struct vtel_agg *a = vtel_agg_alloc();
+	struct vtel_vm *vm;
+	u32 id = 0;
+
+	if (!a)
+		return -ENOMEM;
+	seq_puts(m, "# vm pid comm state vcpus exits handling_ns guest_ns overhead_ppm dir\n");
+	/* Walk by increasing id so the list can be printed without RCU. */
+	for (;;) {
+		char comm[TASK_COMM_LEN], dir[VTEL_DIR_LEN];
+		enum vtel_vm_state state;
+		u32 next = 0;
+		pid_t pid = 0;
+
+		rcu_read_lock();
+		vtel_for_each_vm(vm) {
+			if (vm->id > id && (!next || vm->id < next)) {
+				next = vm->id;
+				pid = vm->pid;
+				state = vm->state;
+				memcpy(comm, vm->comm, sizeof(comm));
+				memcpy(dir, vm->dir, sizeof(dir));
+			}
+		}
+		rcu_read_unlock();
+		if (!next)
+			break;
+		id = next;
+		if (vtel_agg_vm(a, id))
+			continue;
+		seq_printf(m, "%u %d ", id, pid);
+		vtel_seq_comm(m, comm);
+		seq_printf(m, " %s %u %llu %llu %llu %u %s\n",
+			   state == VTEL_VM_LIVE ? "live" : "retired",
+			   a->nr_vcpus, a->exits, a->handling_ns, a->guest_ns,
+			   vtel_overhead_ppm(a->handling_ns, a->guest_ns), dir);
+	}
+	kvfree(a);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_vms);
+
+static int vtel_vcpus_show(struct seq_file *m, void *v)
+{
+	struct vtel_dbg_vm *dvm = m->private;
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+
+	seq_puts(m, "# vcpu tid exits handling_ns guest_ns\n");
+	rcu_read_lock();
+	vtel_for_each_vm(vm) {
+		if (vm->id != dvm->vm_id)
+			continue;
+		vtel_for_each_vcpu(vm, vc) {
+			bool cur = smp_load_acquire(&vc->reset_gen) ==
+				   READ_ONCE(vtel_reset_gen);
+
+			seq_printf(m, "%u %d %llu %llu %llu\n", vc->vcpu_id,
+				   vc->tid, cur ? READ_ONCE(vc->exits) : 0,
+				   cur ? READ_ONCE(vc->handling_ns) : 0,
+				   cur ? READ_ONCE(vc->guest_ns) : 0);
+		}
+		break;
+	}
+	rcu_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_vcpus);
+
+static int vtel_cpus_show(struct seq_file *m, void *v)
+{
+	int cpu;
+
+	seq_puts(m, "# cpu exits handling_ns guest_ns\n");
+	for_each_possible_cpu(cpu) {
+		const struct vtel_pcpu *pc = per_cpu_ptr(vtel_pcpu, cpu);
+		u64 exits = 0, handling_ns = 0, guest_ns = 0;
+
+		if (READ_ONCE(pc->reset_gen) == READ_ONCE(vtel_reset_gen)) {
+			exits = READ_ONCE(pc->exits);
+			handling_ns = READ_ONCE(pc->handling_ns);
+			guest_ns = READ_ONCE(pc->guest_ns);
+		}
+		if (!cpu_online(cpu) && !exits)
+			continue;
+		seq_printf(m, "%d %llu %llu %llu\n", cpu, exits, handling_ns,
+			   guest_ns);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_cpus);
+
+static ssize_t vtel_reset_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	vtel_reset();
+	return count;
+}
+
+static const struct file_operations vtel_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = vtel_reset_write,
+	.llseek = noop_llseek,
+};
+
+static void vtel_dbg_vm_free(struct vtel_dbg_vm *dvm)
+{
+	struct vtel_dbg_vcpu *dv, *tmp;
+
+	debugfs_remove_recursive(dvm->dir);
+	list_for_each_entry_safe(dv, tmp, &dvm->vcpus, node)
+		kfree(dv);
+	kfree(dvm);
+}
+
+static struct vtel_dbg_vm *vtel_dbg_vm_find(u32 vm_id)
+{
+	struct vtel_dbg_vm *dvm;
+
+	list_for_each_entry(dvm, &vtel_dbg_vms, node)
+		if (dvm->vm_id == vm_id)
+			return dvm;
+	return NULL;
+}
+
+static void vtel_dbg_add_vcpu(struct vtel_dbg_vm *dvm, u32 vcpu_id)
+{
+	struct vtel_dbg_vcpu *dv;
+	struct dentry *dir;
+	char name[24];
+
+	list_for_each_entry(dv, &dvm->vcpus, node)
+		if (dv->vcpu_id == vcpu_id)
+			return;
+	dv = kzalloc(sizeof(*dv), GFP_KERNEL);
+	if (!dv)
+		return;
+	dv->vm_id = dvm->vm_id;
+	dv->vcpu_id = vcpu_id;
+	list_add_tail(&dv->node, &dvm->vcpus);
+	snprintf(name, sizeof(name), "vcpu%u", vcpu_id);
+	dir = debugfs_create_dir(name, dvm->dir);
+	debugfs_create_file("exits", 0400, dir,
+			    (void *)((unsigned long)dv | VTEL_VIEW_VCPU),
+			    &vtel_exits_fops);
+}
+
+static struct vtel_dbg_vm *vtel_dbg_add_vm(u32 vm_id, const char *name)
+{
+	struct vtel_dbg_vm *dvm = kzalloc(sizeof(*dvm), GFP_KERNEL);
+	void *priv;
+
+	if (!dvm)
+		return NULL;
+	dvm->vm_id = vm_id;
+	INIT_LIST_HEAD(&dvm->vcpus);
+	list_add_tail(&dvm->node, &vtel_dbg_vms);
+	priv = (void *)((unsigned long)dvm | VTEL_VIEW_VM);
+	dvm->dir = debugfs_create_dir(name, vtel_dbg_vmdir);
+	debugfs_create_file("exits", 0400, dvm->dir, priv, &vtel_exits_fops);
+	debugfs_create_file("categories", 0400, dvm->dir, priv,
+			    &vtel_categories_fops);
+	debugfs_create_file("vcpus", 0400, dvm->dir, dvm, &vtel_vcpus_fops);
+	return dvm;
+}
+
+/*
+ * Bring vm/ in line with the table. Runs from the table worker, the only
+ * context that frees records, so the lists can be walked while sleeping.
+ */
+void vtel_debugfs_sync(void)
+{
+	struct vtel_dbg_vm *dvm, *tmp;
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+
+	mutex_lock(&vtel_dbg_mutex);
+	if (!vtel_dbg_vmdir)
+		goto out;
+	list_for_each_entry(dvm, &vtel_dbg_vms, node)
+		dvm->seen = false;
+	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+		dvm = vtel_dbg_vm_find(vm->id);
+		if (!dvm)
+			dvm = vtel_dbg_add_vm(vm->id, vm->dir);
+		if (!dvm)
+			continue;
+		dvm->seen = true;
+		list_for_each_entry_rcu(vc, &vm->vcpus, vm_node, true)
+			vtel_dbg_add_vcpu(dvm, vc->vcpu_id);
+	}
+	list_for_each_entry_safe(dvm, tmp, &vtel_dbg_vms, node) {
+		if (dvm->seen)
+			continue;
+		list_del(&dvm->node);
+		vtel_dbg_vm_free(dvm);
+	}
+out:
+	mutex_unlock(&vtel_dbg_mutex);
+}
+
+int vtel_debugfs_init(void)
+{
+	vtel_dbg_root = debugfs_create_dir("vtel", NULL);
+	if (IS_ERR(vtel_dbg_root))
+		return PTR_ERR(vtel_dbg_root);
+	debugfs_create_file("summary", 0400, vtel_dbg_root, NULL,
+			    &vtel_summary_fops);
+	debugfs_create_file("exits", 0400, vtel_dbg_root, NULL,
+			    &vtel_exits_fops);
+	debugfs_create_file("categories", 0400, vtel_dbg_root, NULL,
+			    &vtel_categories_fops);
+	debugfs_create_file("vms", 0400, vtel_dbg_root, NULL, &vtel_vms_fops);
+	debugfs_create_file("cpus", 0400, vtel_dbg_root, NULL,
+			    &vtel_cpus_fops);
+	debugfs_create_file("reset", 0200, vtel_dbg_root, NULL,
+			    &vtel_reset_fops);
+	vtel_dbg_vmdir = debugfs_create_dir("vm", vtel_dbg_root);
+	return 0;
+}
+
+void vtel_debugfs_exit(void)
+{
+	struct vtel_dbg_vm *dvm, *tmp;
+
+	mutex_lock(&vtel_dbg_mutex);
+	debugfs_remove_recursive(vtel_dbg_root);
+	vtel_dbg_root = NULL;
+	vtel_dbg_vmdir = NULL;
+	list_for_each_entry_safe(dvm, tmp, &vtel_dbg_vms, node) {
+		list_del(&dvm->node);
+		dvm->dir = NULL;
+		vtel_dbg_vm_free(dvm);
+	}
+	mutex_unlock(&vtel_dbg_mutex);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtel: always-on KVM exit telemetry per host, VM and vCPU.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "vtel.h"
+
+static unsigned int max_vms = 256;
+module_param(max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "VM records, live and retired (default 256)");
+
+static unsigned int max_vcpus = 1024;
+module_param(max_vcpus, uint, 0444);
+MODULE_PARM_DESC(max_vcpus, "vCPU records, live and retired (default 1024)");
+
+static unsigned int retired_vms = 64;
+module_param(retired_vms, uint, 0444);
+MODULE_PARM_DESC(retired_vms, "Destroyed VMs kept queryable (default 64)");
+
+static unsigned int retired_secs = 3600;
+module_param(retired_secs, uint, 0444);
+MODULE_PARM_DESC(retired_secs,
+		 "Seconds a destroyed VM stays queryable, 0 = no limit (default 3600)");
+
+static unsigned int spare_vcpus = 32;
+module_param(spare_vcpus, uint, 0444);
+MODULE_PARM_DESC(spare_vcpus,
+		 "vCPU records kept allocated for new vCPUs (default 32)");
+
+static unsigned int spare_vms = 8;
+module_param(spare_vms, uint, 0444);
+MODULE_PARM_DESC(spare_vms, "VM records kept allocated for new VMs (default 8)");
+
+static int __init vtel_init(void)
+{
+	struct vtel_limits lim = {
+		.max_vms = max_vms,
+		.max_vcpus = max_vcpus,
+		.retired_vms = retired_vms,
+		.retired_secs = retired_secs,
+		.spare_vms = spare_vms,
+		.spare_vcpus = spare_vcpus,
+	};
+	int err;
+
+	vtel_reason_init();
+	err = vtel_table_init(&lim);
+	if (err)
+		return err;
+	err = vtel_debugfs_init();
+	if (err)
+		goto err_table;
+	vtel_table_changed = vtel_debugfs_sync;
+	err = vtel_hook_init();
+	if (err)
+		goto err_debugfs;
+	return 0;
+
+err_debugfs:
+	vtel_table_changed = NULL;
+	vtel_table_stop();
+	vtel_debugfs_exit();
+err_table:
+	vtel_table_exit();
+	return err;
+}
+
+static void __exit vtel_exit(void)
+{
+	vtel_hook_exit();
+	vtel_table_changed = NULL;
+	vtel_table_stop();
+	vtel_debugfs_exit();
+	vtel_table_exit();
+}
+
+module_init(vtel_init);
+module_exit(vtel_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KVM exit telemetry per host, VM, vCPU and cgroup");
+MODULE_AUTHOR("vtel developers");
+MODULE_VERSION(VTEL_VERSION);
