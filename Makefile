@@ -23,7 +23,7 @@ DEPS := build-essential bc flex bison kmod xz-utils cpio python3 \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
-.PHONY: all module modules-all sparse checkpatch deps check lab kunit clean
+.PHONY: all module modules-all sparse checkpatch deps deps-ok check lab kunit clean
 
 all: module
 
@@ -54,6 +54,9 @@ sparse: $(foreach k,$(KVERS),build/$(k)/Kbuild)
 
 checkpatch:
 	tests/checkpatch.sh
+
+deps-ok:
+	@dpkg -s $(DEPS) >/dev/null 2>&1
 
 deps:
 	apt-get update -q

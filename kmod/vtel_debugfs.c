@@ -246,6 +246,7 @@ static int vtel_vcpus_show(struct seq_file *m, void *v)
 		if (vm->id != dvm->vm_id)
 			continue;
 		vtel_for_each_vcpu(vm, vc) {
+			/* Pairs with the release in vtel_vcpu_reset(). */
 			bool cur = smp_load_acquire(&vc->reset_gen) ==
 				   READ_ONCE(vtel_reset_gen);
 

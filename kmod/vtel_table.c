@@ -256,6 +256,7 @@ void vtel_retire_all(void)
 
 static bool vtel_vcpu_current(const struct vtel_vcpu *vc)
 {
+	/* Pairs with vtel_vcpu_reset(): counters read after are zeroed. */
 	return smp_load_acquire(&vc->reset_gen) == READ_ONCE(vtel_reset_gen);
 }
 
@@ -425,6 +426,7 @@ static void vtel_vcpu_reset(struct vtel_vcpu *vc, u32 gen)
 	vc->nr_slots = 0;
 	memset(vc->slot_of, 0, sizeof(vc->slot_of));
 	memset(vc->slot, 0, sizeof(vc->slot));
+	/* Publish the zeroed counters before the generation readers check. */
 	smp_store_release(&vc->reset_gen, gen);
 }
 
@@ -435,6 +437,7 @@ static void vtel_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
 	pc->guest_ns = 0;
 	pc->untracked_exits = 0;
 	memset(pc->untracked, 0, sizeof(pc->untracked));
+	/* Publish the zeroed counters before the generation readers check. */
 	smp_store_release(&pc->reset_gen, gen);
 }
 

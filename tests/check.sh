@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test vtel has: static checks, KUnit, userspace tests and the QEMU
+# lab end-to-end on each supported kernel. Installs what it needs first.
+# The last line is "N passed, N failed", counting every test that ran.
+set -u
+cd "$(dirname "$0")/.."
+REPO=$PWD
+LOG=build/check
+mkdir -p "$LOG"
+passed=0
+failed=0
+failures=()
+
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1"; }
+
+# One test: name, then the command. Output goes to build/check/<name>.log.
+run_one() {
+	local name=$1; shift
+	if "$@" >"$LOG/$name.log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name (see $LOG/$name.log)"
+		tail -n 30 "$LOG/$name.log" | sed 's/^/    /'
+	fi
+}
+
+# A suite that ends with "<label>: N passed, M failed".
+run_suite() {
+	local name=$1; shift
+	local line p f
+	"$@" 2>&1 | tee "$LOG/$name.log"
+	line=$(grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed$' "$LOG/$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		fail "$name: no result line (see $LOG/$name.log)"
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$name: $f failed")
+	echo "SUITE $name: $p passed, $f failed"
+}
+
+start=$(date +%s)
+echo "== dependencies"
+if ! make -s deps-ok >/dev/null 2>&1; then
+	make deps || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
+KVERS=$(tests/kernels.sh)
+if [ "$(echo "$KVERS" | wc -w)" -lt 2 ]; then
+	fail "kernels: need Debian 6.1 and 6.12 with headers, found: $KVERS"
+fi
+
+echo "== build and static checks"
+for k in $KVERS; do
+	run_one "build-W1-$k" make -s "build/$k/vtel.ko"
+	run_one "sparse-$k" make -s sparse KVERS="$k"
+done
+run_one checkpatch tests/checkpatch.sh
+
+echo "== userspace"
+run_one testvmm-build make -s -C tests/vmm
+if [ -x tests/userspace.sh ]; then
+	run_suite userspace tests/userspace.sh
+fi
+
+echo "== KUnit (UML)"
+run_suite kunit tests/kunit/run.sh
+
+echo "== lab end-to-end"
+for k in $KVERS; do
+	if [ -f "build/$k/vtel.ko" ]; then
+		run_suite "lab-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/e2e.sh --vtel-ko "build/$k/vtel.ko"
+	else
+		fail "lab-$k: no vtel.ko"
+	fi
+done
+
+echo "== done in $(( $(date +%s) - start ))s"
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
