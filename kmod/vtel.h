@@ -16,6 +16,8 @@
 #include <linux/percpu.h>
 #include <linux/workqueue.h>
 
+#include <uapi/linux/vtel.h>
+
 #include "vtel_reason.h"
 #include "vtel_stats.h"
 
@@ -46,6 +48,7 @@ struct vtel_vcpu {
 	u64 guest_ns;
 	u64 handling_ns;
 	u64 reason_overflow;		/* exits of reasons beyond the slots */
+	u64 slow_exits;			/* handling longer than vtel_slow_ns */
 	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
 	u8 reason_of[VTEL_VCPU_SLOTS];
 	struct vtel_stats slot[VTEL_VCPU_SLOTS];
@@ -57,13 +60,13 @@ struct vtel_vcpu {
 	struct list_head free_node;
 };
 
-enum vtel_vm_state { VTEL_VM_LIVE, VTEL_VM_RETIRED };
-
 struct vtel_vm {
 	const void *key;		/* struct kvm * */
 	u32 id;
 	pid_t pid;
 	enum vtel_vm_state state;
+	bool announced_start;		/* worker only */
+	bool announced_stop;		/* worker only */
 	u32 nr_vcpus;
 	u64 retired_at;			/* jiffies */
 	char comm[TASK_COMM_LEN];
@@ -86,14 +89,20 @@ struct vtel_pcpu {
 	u64 untracked[VTEL_MAX_REASONS];/* ... and of reasons beyond slots */
 };
 
-/* Sum of a view: the host, one VM or one vCPU. */
-struct vtel_agg {
+/* Totals of a view: the host, one VM or one vCPU. */
+struct vtel_totals {
 	u64 exits;
 	u64 handling_ns;
 	u64 guest_ns;
+	u64 slow_exits;
 	u64 untracked_exits;
 	u64 reason_overflow;
 	u32 nr_vcpus;
+};
+
+/* Totals and per-reason statistics of a view. */
+struct vtel_agg {
+	struct vtel_totals t;
 	struct vtel_stats reason[VTEL_MAX_REASONS];
 };
 
@@ -131,7 +140,9 @@ void vtel_counters(struct vtel_counters *c);
 int vtel_agg_host(struct vtel_agg *a);
 int vtel_agg_vm(struct vtel_agg *a, u32 vm_id);
 int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
-void vtel_agg_cpu(struct vtel_agg *a, int cpu);
+void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t);
+void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t);
+int vtel_vm_by_pid(pid_t pid, u32 *vm_id);
 
 /* Walks for the views; called under rcu_read_lock(). */
 #define vtel_for_each_vm(vm) \
@@ -143,6 +154,7 @@ extern struct list_head vtel_vms;
 extern u32 vtel_reset_gen;
 extern struct vtel_pcpu __percpu *vtel_pcpu;
 extern void (*vtel_table_changed)(void);
+extern u64 vtel_slow_ns;
 
 /*
  * The hot path, called from the probes with preemption disabled. The
@@ -165,6 +177,13 @@ vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
 void vtel_account_exit(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 		       unsigned int reason, u64 now);
 void vtel_account_entry(struct vtel_pcpu *pc, struct vtel_vcpu *vc, u64 now);
+
+const struct vtel_limits *vtel_table_limits(void);
+
+/* vtel_netlink.c */
+int vtel_netlink_init(void);
+void vtel_netlink_exit(void);
+void vtel_netlink_sync(void);
 
 /* vtel_debugfs.c */
 int vtel_debugfs_init(void);

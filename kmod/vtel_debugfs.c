@@ -86,8 +86,8 @@ static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
 			   vtel_stats_percentile(s, 9900));
 	}
 	/* Per-VM views only: the host view files these under their reason. */
-	if (a->reason_overflow)
-		seq_printf(m, "overflow %llu 0 0 0 0 0\n", a->reason_overflow);
+	if (a->t.reason_overflow)
+		seq_printf(m, "overflow %llu 0 0 0 0 0\n", a->t.reason_overflow);
 }
 
 static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
@@ -105,8 +105,8 @@ static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
 	for (i = 0; i < VTEL_NR_CATEGORIES; i++)
 		seq_printf(m, "%s %llu %llu %u\n", vtel_category_name(i),
 			   count[i], ns[i],
-			   vtel_overhead_ppm(ns[i], a->handling_ns - ns[i] +
-					     a->guest_ns));
+			   vtel_overhead_ppm(ns[i], a->t.handling_ns - ns[i] +
+					     a->t.guest_ns));
 }
 
 /* i_private: NULL for the host, a vtel_dbg_vm or a vtel_dbg_vcpu. */
@@ -174,15 +174,15 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "vms_retired %u\n", c.vms_retired);
 	seq_printf(m, "vms_evicted %llu\n", c.evicted_vms);
 	seq_printf(m, "vcpus %u\n", c.vcpus);
-	seq_printf(m, "exits %llu\n", a->exits);
-	seq_printf(m, "handling_ns %llu\n", a->handling_ns);
-	seq_printf(m, "guest_ns %llu\n", a->guest_ns);
+	seq_printf(m, "exits %llu\n", a->t.exits);
+	seq_printf(m, "handling_ns %llu\n", a->t.handling_ns);
+	seq_printf(m, "guest_ns %llu\n", a->t.guest_ns);
 	seq_printf(m, "overhead_ppm %u\n",
-		   vtel_overhead_ppm(a->handling_ns, a->guest_ns));
+		   vtel_overhead_ppm(a->t.handling_ns, a->t.guest_ns));
 	seq_printf(m, "untracked_vms %llu\n", c.untracked_vms);
 	seq_printf(m, "untracked_vcpus %llu\n", c.untracked_vcpus);
-	seq_printf(m, "untracked_exits %llu\n", a->untracked_exits);
-	seq_printf(m, "reason_overflow %llu\n", a->reason_overflow);
+	seq_printf(m, "untracked_exits %llu\n", a->t.untracked_exits);
+	seq_printf(m, "reason_overflow %llu\n", a->t.reason_overflow);
 	seq_printf(m, "layout_errors %llu\n", vtel_hook_layout_errors());
 	seq_printf(m, "generation %llu\n", c.generation);
 	kvfree(a);
@@ -225,9 +225,9 @@ static int vtel_vms_show(struct seq_file *m, void *v)
 		seq_printf(m, "%u %d ", id, pid);
 		vtel_seq_comm(m, comm);
 		seq_printf(m, " %s %u %llu %llu %llu %u %s\n",
-			   state == VTEL_VM_LIVE ? "live" : "retired",
-			   a->nr_vcpus, a->exits, a->handling_ns, a->guest_ns,
-			   vtel_overhead_ppm(a->handling_ns, a->guest_ns), dir);
+			   state == VTEL_VM_STATE_LIVE ? "live" : "retired",
+			   a->t.nr_vcpus, a->t.exits, a->t.handling_ns, a->t.guest_ns,
+			   vtel_overhead_ppm(a->t.handling_ns, a->t.guest_ns), dir);
 	}
 	kvfree(a);
 	return 0;

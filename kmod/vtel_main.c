@@ -33,6 +33,13 @@ static unsigned int spare_vms = 8;
 module_param(spare_vms, uint, 0444);
 MODULE_PARM_DESC(spare_vms, "VM records kept allocated for new VMs (default 8)");
 
+/* The table changed: refresh debugfs directories, send events. */
+static void vtel_changed(void)
+{
+	vtel_debugfs_sync();
+	vtel_netlink_sync();
+}
+
 static int __init vtel_init(void)
 {
 	struct vtel_limits lim = {
@@ -52,15 +59,20 @@ static int __init vtel_init(void)
 	err = vtel_debugfs_init();
 	if (err)
 		goto err_table;
-	vtel_table_changed = vtel_debugfs_sync;
-	err = vtel_hook_init();
+	err = vtel_netlink_init();
 	if (err)
 		goto err_debugfs;
+	vtel_table_changed = vtel_changed;
+	err = vtel_hook_init();
+	if (err)
+		goto err_netlink;
 	return 0;
 
-err_debugfs:
+err_netlink:
 	vtel_table_changed = NULL;
 	vtel_table_stop();
+	vtel_netlink_exit();
+err_debugfs:
 	vtel_debugfs_exit();
 err_table:
 	vtel_table_exit();
@@ -72,6 +84,7 @@ static void __exit vtel_exit(void)
 	vtel_hook_exit();
 	vtel_table_changed = NULL;
 	vtel_table_stop();
+	vtel_netlink_exit();
 	vtel_debugfs_exit();
 	vtel_table_exit();
 }

@@ -29,6 +29,7 @@ LIST_HEAD(vtel_vms);
 u32 vtel_reset_gen;
 struct vtel_pcpu __percpu *vtel_pcpu;
 void (*vtel_table_changed)(void);
+u64 vtel_slow_ns = 1000000;
 
 static DEFINE_RAW_SPINLOCK(vtel_lock);
 static DEFINE_MUTEX(vtel_fold_mutex);
@@ -118,7 +119,7 @@ static struct vtel_vm *vtel_vm_create(const void *key)
 	vm->key = key;
 	vm->id = ++vtel_next_vm_id;
 	vm->pid = current->tgid;
-	vm->state = VTEL_VM_LIVE;
+	vm->state = VTEL_VM_STATE_LIVE;
 	strscpy(vm->comm, current->group_leader->comm, sizeof(vm->comm));
 	vtel_vm_name(vm);
 	list_add_tail_rcu(&vm->node, &vtel_vms);
@@ -219,7 +220,7 @@ static void vtel_vm_retire_locked(struct vtel_vm *vm)
 	list_for_each_entry(vc, &vm->vcpus, vm_node)
 		hlist_del_init_rcu(&vc->hnode);
 	vtel_cache_forget(vm);
-	vm->state = VTEL_VM_RETIRED;
+	vm->state = VTEL_VM_STATE_RETIRED;
 	vm->retired_at = jiffies;
 	vtel_cnt.vms_live--;
 	vtel_cnt.vms_retired++;
@@ -248,7 +249,7 @@ void vtel_retire_all(void)
 
 	raw_spin_lock_irqsave(&vtel_lock, flags);
 	list_for_each_entry(vm, &vtel_vms, node)
-		if (vm->state == VTEL_VM_LIVE)
+		if (vm->state == VTEL_VM_STATE_LIVE)
 			vtel_vm_retire_locked(vm);
 	raw_spin_unlock_irqrestore(&vtel_lock, flags);
 	vtel_table_kick();
@@ -260,17 +261,52 @@ static bool vtel_vcpu_current(const struct vtel_vcpu *vc)
 	return smp_load_acquire(&vc->reset_gen) == READ_ONCE(vtel_reset_gen);
 }
 
+/* Adds one vCPU's totals; a vCPU not yet reset since vtel_reset() reads 0. */
+void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t)
+{
+	t->nr_vcpus++;
+	if (!vtel_vcpu_current(vc))
+		return;
+	t->exits += READ_ONCE(vc->exits);
+	t->handling_ns += READ_ONCE(vc->handling_ns);
+	t->guest_ns += READ_ONCE(vc->guest_ns);
+	t->slow_exits += READ_ONCE(vc->slow_exits);
+	t->reason_overflow += READ_ONCE(vc->reason_overflow);
+}
+
+/* Adds a VM's totals; caller holds rcu_read_lock(). */
+void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t)
+{
+	const struct vtel_vcpu *vc;
+
+	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node)
+		vtel_totals_vcpu(vc, t);
+}
+
+/* The newest VM of a process. */
+int vtel_vm_by_pid(pid_t pid, u32 *vm_id)
+{
+	struct vtel_vm *vm;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	vtel_for_each_vm(vm) {
+		if (vm->pid == pid) {
+			*vm_id = vm->id;
+			err = 0;
+		}
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
 {
 	unsigned int i, n;
 
-	a->nr_vcpus++;
+	vtel_totals_vcpu(vc, &a->t);
 	if (!vtel_vcpu_current(vc))
 		return;
-	a->exits += READ_ONCE(vc->exits);
-	a->handling_ns += READ_ONCE(vc->handling_ns);
-	a->guest_ns += READ_ONCE(vc->guest_ns);
-	a->reason_overflow += READ_ONCE(vc->reason_overflow);
 	n = READ_ONCE(vc->nr_slots);
 	for (i = 0; i < n; i++)
 		vtel_stats_merge(&a->reason[vc->reason_of[i]], &vc->slot[i]);
@@ -288,30 +324,26 @@ static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
 {
 	unsigned int i;
 
-	dst->exits += src->exits;
-	dst->handling_ns += src->handling_ns;
-	dst->guest_ns += src->guest_ns;
-	dst->untracked_exits += src->untracked_exits;
-	dst->reason_overflow += src->reason_overflow;
+	dst->t.exits += src->t.exits;
+	dst->t.handling_ns += src->t.handling_ns;
+	dst->t.guest_ns += src->t.guest_ns;
+	dst->t.untracked_exits += src->t.untracked_exits;
+	dst->t.reason_overflow += src->t.reason_overflow;
+	dst->t.slow_exits += src->t.slow_exits;
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
 }
 
-static void vtel_agg_add_pcpu(struct vtel_agg *a, const struct vtel_pcpu *pc,
-			      bool untracked_only)
+/* The exits of a CPU that no vCPU record holds. */
+static void vtel_agg_add_untracked(struct vtel_agg *a,
+				   const struct vtel_pcpu *pc)
 {
 	unsigned int i;
 
 	if (READ_ONCE(pc->reset_gen) != READ_ONCE(vtel_reset_gen))
 		return;
-	if (!untracked_only) {
-		a->exits += READ_ONCE(pc->exits);
-		a->handling_ns += READ_ONCE(pc->handling_ns);
-		a->guest_ns += READ_ONCE(pc->guest_ns);
-	} else {
-		a->exits += READ_ONCE(pc->untracked_exits);
-	}
-	a->untracked_exits += READ_ONCE(pc->untracked_exits);
+	a->t.exits += READ_ONCE(pc->untracked_exits);
+	a->t.untracked_exits += READ_ONCE(pc->untracked_exits);
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		a->reason[i].count += READ_ONCE(pc->untracked[i]);
 }
@@ -332,12 +364,12 @@ int vtel_agg_host(struct vtel_agg *a)
 		vtel_agg_add_vm(a, vm);
 	rcu_read_unlock();
 	for_each_possible_cpu(cpu)
-		vtel_agg_add_pcpu(a, per_cpu_ptr(vtel_pcpu, cpu), true);
+		vtel_agg_add_untracked(a, per_cpu_ptr(vtel_pcpu, cpu));
 	if (vtel_evicted)
 		vtel_agg_add(a, vtel_evicted);
 	mutex_unlock(&vtel_fold_mutex);
-	/* vCPUs are per VM; a host count of them is the live ones. */
-	a->nr_vcpus = READ_ONCE(vtel_cnt.vcpus);
+	/* Evicted vCPUs are gone: count the tracked ones. */
+	a->t.nr_vcpus = READ_ONCE(vtel_cnt.vcpus);
 	return 0;
 }
 
@@ -387,12 +419,6 @@ int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
 	return err;
 }
 
-void vtel_agg_cpu(struct vtel_agg *a, int cpu)
-{
-	memset(a, 0, sizeof(*a));
-	vtel_agg_add_pcpu(a, per_cpu_ptr(vtel_pcpu, cpu), false);
-}
-
 void vtel_counters(struct vtel_counters *c)
 {
 	unsigned long flags;
@@ -422,6 +448,7 @@ static void vtel_vcpu_reset(struct vtel_vcpu *vc, u32 gen)
 	vc->guest_ns = 0;
 	vc->handling_ns = 0;
 	vc->reason_overflow = 0;
+	vc->slow_exits = 0;
 	vc->pending = 0;
 	vc->nr_slots = 0;
 	memset(vc->slot_of, 0, sizeof(vc->slot_of));
@@ -510,6 +537,8 @@ void vtel_account_entry(struct vtel_pcpu *pc, struct vtel_vcpu *vc, u64 now)
 			vtel_stats_time(&vc->slot[vc->pending - 1], d);
 		vc->handling_ns += d;
 		pc->handling_ns += d;
+		if (unlikely(d > READ_ONCE(vtel_slow_ns)))
+			vc->slow_exits++;
 		vc->in_exit = false;
 	}
 	vc->last_entry_ns = now;
@@ -604,7 +633,7 @@ static bool vtel_evict_one(void)
 
 	raw_spin_lock_irqsave(&vtel_lock, flags);
 	list_for_each_entry(vm, &vtel_vms, node) {
-		if (vm->state != VTEL_VM_RETIRED)
+		if (vm->state != VTEL_VM_STATE_RETIRED)
 			continue;
 		if (vtel_evict_due(vm))
 			victim = vm;
@@ -638,10 +667,15 @@ static bool vtel_evict_one(void)
 /* The worker: evict what is due, refill the pools, tell the views. */
 void vtel_table_maintain(void)
 {
-	while (vtel_evict_one())
-		;
+	bool evicted = false;
+
 	vtel_refill();
+	/* Views and events see every VM before it can be evicted. */
 	if (vtel_table_changed)
+		vtel_table_changed();
+	while (vtel_evict_one())
+		evicted = true;
+	if (evicted && vtel_table_changed)
 		vtel_table_changed();
 }
 
@@ -687,6 +721,11 @@ int vtel_table_init(const struct vtel_limits *lim)
 err:
 	vtel_table_exit();
 	return -ENOMEM;
+}
+
+const struct vtel_limits *vtel_table_limits(void)
+{
+	return &vtel_lim;
 }
 
 /* Stop the worker; probes must be gone already. */

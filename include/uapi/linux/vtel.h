@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * vtel: KVM exit telemetry, generic netlink interface.
+ *
+ * Family name: VTEL_GENL_NAME ("vtel"), version VTEL_GENL_VERSION. The
+ * module is loaded on demand by a family lookup (MODULE_ALIAS_GENL_FAMILY).
+ * All commands use one attribute space, enum vtel_attr; each command's
+ * policy accepts only the attributes listed for it below and is strict:
+ * unknown attributes, wrong lengths and nests without NLA_F_NESTED are
+ * rejected with an extack message. Every counter is its own u64 attribute,
+ * padded with VTEL_A_PAD; there are no binary structs.
+ *
+ * Views. The exit commands take a selector naming the view they sum:
+ *
+ *    (none)                     the host: every VM, live, retired and
+ *                               evicted, plus exits of untracked vCPUs
+ *    VTEL_A_VM_ID               one VM
+ *    VTEL_A_PID                 the VMM process' newest VM (a process with
+ *                               several VMs is addressed by VTEL_A_VM_ID)
+ *    VM selector + VTEL_A_VCPU_ID    one vCPU of that VM
+ *
+ * An unknown VM or vCPU gives -ENOENT with an extack message.
+ *
+ * Privileges. Per-VM and per-vCPU exit timings are a side channel on guest
+ * activity: VTEL_CMD_GET_VMS, GET_VCPUS, GET_VIEW and GET_EXITS need
+ * CAP_PERFMON or CAP_SYS_ADMIN unless the module parameter
+ * unprivileged_read is set. VTEL_CMD_RESET and VTEL_CMD_SET_CONFIG need
+ * CAP_NET_ADMIN (GENL_ADMIN_PERM). GET_STATUS and GET_CONFIG are open.
+ *
+ * Commands:
+ *
+ * VTEL_CMD_GET_STATUS (do)
+ *    request:  nothing
+ *    reply:    VTEL_A_VERSION, VTEL_A_ATTACHED, VTEL_A_VENDOR,
+ *              VTEL_A_VMS_LIVE, VTEL_A_VMS_RETIRED, VTEL_A_VMS_EVICTED,
+ *              VTEL_A_VCPUS, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
+ *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_UNTRACKED_VMS,
+ *              VTEL_A_UNTRACKED_VCPUS, VTEL_A_UNTRACKED_EXITS,
+ *              VTEL_A_REASON_OVERFLOW, VTEL_A_LAYOUT_ERRORS,
+ *              VTEL_A_EVENTS_DROPPED, VTEL_A_GENERATION
+ *
+ * VTEL_CMD_GET_VMS (dump)
+ *    request:  nothing
+ *    reply:    one message per VM, by increasing VM id: VTEL_A_VM_ID,
+ *              VTEL_A_PID, VTEL_A_COMM, VTEL_A_VM_STATE, VTEL_A_VCPUS,
+ *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS
+ *    A VM or vCPU that comes or goes during the dump sets NLM_F_DUMP_INTR
+ *    on the next message (genl_dump_check_consistent).
+ *
+ * VTEL_CMD_GET_VCPUS (dump)
+ *    request:  VTEL_A_VM_ID or VTEL_A_PID (required)
+ *    reply:    one message per vCPU: VTEL_A_VM_ID, VTEL_A_VCPU_ID,
+ *              VTEL_A_TID, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
+ *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS
+ *
+ * VTEL_CMD_GET_VIEW (do)
+ *    request:  a selector (optional)
+ *    reply:    the view's totals: VTEL_A_VM_ID, VTEL_A_PID and VTEL_A_COMM
+ *              (VM and vCPU views), VTEL_A_VCPU_ID (vCPU view),
+ *              VTEL_A_VCPUS, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
+ *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
+ *              VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW
+ *
+ * VTEL_CMD_GET_EXITS (dump)
+ *    request:  a selector (optional), VTEL_A_FLAGS (optional):
+ *              VTEL_F_HIST adds the histogram, VTEL_A_REASON (optional)
+ *              returns only that reason (-ENOENT if the name is unknown)
+ *    reply:    one message per reason seen, by decreasing count:
+ *              VTEL_A_REASON (the kernel's SVM_EXIT_REASONS or
+ *              VMX_EXIT_REASONS name, as perf kvm stat prints it),
+ *              VTEL_A_REASON_CODE, VTEL_A_ISA, VTEL_A_CATEGORY, VTEL_A_COUNT,
+ *              VTEL_A_TIMED, VTEL_A_TOTAL_NS, VTEL_A_MIN_NS, VTEL_A_MAX_NS,
+ *              VTEL_A_P50_NS, VTEL_A_P90_NS, VTEL_A_P99_NS, VTEL_A_P999_NS,
+ *              and with VTEL_F_HIST:
+ *              VTEL_A_HIST (nested)
+ *                VTEL_A_HIST_BUCKET (nested), one per non-empty bucket
+ *                  VTEL_A_BUCKET_LE     inclusive upper bound in ns;
+ *                                       U64_MAX for the open last bucket
+ *                  VTEL_A_BUCKET_COUNT
+ *    The view is summed once when the dump starts; the whole dump is one
+ *    consistent snapshot. Percentiles are bucket upper bounds clamped to
+ *    [min, max]: exact to a factor of two.
+ *
+ * VTEL_CMD_RESET (do, CAP_NET_ADMIN)
+ *    request:  nothing. Zeroes every counter of every view.
+ *
+ * VTEL_CMD_GET_CONFIG (do)
+ *    reply:    VTEL_A_CONFIG (nested): every enum vtel_config_attr
+ *
+ * VTEL_CMD_SET_CONFIG (do, CAP_NET_ADMIN)
+ *    request:  VTEL_A_CONFIG (nested) with any of the writable
+ *              attributes: VTEL_C_SLOW_NS, VTEL_C_EVENT_RATE
+ *
+ * VTEL_CMD_VM_EVENT (multicast group VTEL_MCGRP_EVENTS, kernel to user)
+ *    VTEL_A_EVENT (enum vtel_event), VTEL_A_VM_ID, VTEL_A_PID,
+ *    VTEL_A_COMM, and for VTEL_EVENT_VM_STOP the VM's VTEL_A_EXITS,
+ *    VTEL_A_HANDLING_NS and VTEL_A_GUEST_NS. At most VTEL_C_EVENT_RATE
+ *    events a second are sent; the rest are counted in
+ *    VTEL_A_EVENTS_DROPPED.
+ */
+#ifndef _UAPI_LINUX_VTEL_H
+#define _UAPI_LINUX_VTEL_H
+
+#define VTEL_GENL_NAME		"vtel"
+#define VTEL_GENL_VERSION	1
+#define VTEL_MCGRP_EVENTS	"events"
+
+enum vtel_cmd {
+	VTEL_CMD_UNSPEC,
+	VTEL_CMD_GET_STATUS,
+	VTEL_CMD_GET_VMS,
+	VTEL_CMD_GET_VCPUS,
+	VTEL_CMD_GET_VIEW,
+	VTEL_CMD_GET_EXITS,
+	VTEL_CMD_RESET,
+	VTEL_CMD_GET_CONFIG,
+	VTEL_CMD_SET_CONFIG,
+	VTEL_CMD_VM_EVENT,
+
+	__VTEL_CMD_MAX
+};
+
+#define VTEL_CMD_MAX (__VTEL_CMD_MAX - 1)
+
+enum vtel_vm_state {
+	VTEL_VM_STATE_LIVE,
+	VTEL_VM_STATE_RETIRED,
+};
+
+enum vtel_event {
+	VTEL_EVENT_VM_START = 1,
+	VTEL_EVENT_VM_STOP,
+};
+
+/* VTEL_A_ISA: the values of the kvm_exit tracepoint's isa field. */
+enum vtel_isa_value {
+	VTEL_ISA_VALUE_VMX = 1,
+	VTEL_ISA_VALUE_SVM = 2,
+};
+
+#define VTEL_F_HIST	(1U << 0)
+
+enum vtel_attr {
+	VTEL_A_UNSPEC,
+	VTEL_A_PAD,
+	VTEL_A_VERSION,			/* string */
+	VTEL_A_ATTACHED,		/* u8: hooked into kvm.ko */
+	VTEL_A_VENDOR,			/* string: svm, vmx or none */
+	VTEL_A_VMS_LIVE,		/* u32 */
+	VTEL_A_VMS_RETIRED,		/* u32: destroyed, still queryable */
+	VTEL_A_VMS_EVICTED,		/* u64: folded into the host view */
+	VTEL_A_VCPUS,			/* u32 */
+	VTEL_A_EXITS,			/* u64 */
+	VTEL_A_HANDLING_NS,		/* u64: kvm_exit to next kvm_entry */
+	VTEL_A_GUEST_NS,		/* u64: kvm_entry to next kvm_exit */
+	VTEL_A_OVERHEAD_PPM,		/* u32: handling / (guest + handling) */
+	VTEL_A_SLOW_EXITS,		/* u64: handling > VTEL_C_SLOW_NS */
+	VTEL_A_UNTRACKED_VMS,		/* u64: VMs that found no free record */
+	VTEL_A_UNTRACKED_VCPUS,		/* u64: vCPUs that found no record */
+	VTEL_A_UNTRACKED_EXITS,		/* u64: their exits, host view only */
+	VTEL_A_REASON_OVERFLOW,		/* u64: exits beyond per-vCPU slots */
+	VTEL_A_LAYOUT_ERRORS,		/* u64: vendor layout check failed */
+	VTEL_A_EVENTS_DROPPED,		/* u64: rate-limited events */
+	VTEL_A_GENERATION,		/* u64: changes as VMs/vCPUs come, go */
+	VTEL_A_VM_ID,			/* u32 */
+	VTEL_A_PID,			/* u32: VMM process (tgid) */
+	VTEL_A_COMM,			/* string: VMM process name */
+	VTEL_A_VM_STATE,		/* u8: enum vtel_vm_state */
+	VTEL_A_VCPU_ID,			/* u32: KVM's vcpu_id */
+	VTEL_A_TID,			/* u32: vCPU thread */
+	VTEL_A_FLAGS,			/* u32: VTEL_F_* */
+	VTEL_A_REASON,			/* string */
+	VTEL_A_REASON_CODE,		/* u32: raw SVM/VMX exit code */
+	VTEL_A_ISA,			/* u8: enum vtel_isa_value, 0 unknown */
+	VTEL_A_CATEGORY,		/* string: io, memory, interrupt, ... */
+	VTEL_A_COUNT,			/* u64: exits */
+	VTEL_A_TIMED,			/* u64: exits whose handling ended */
+	VTEL_A_TOTAL_NS,		/* u64 */
+	VTEL_A_MIN_NS,			/* u64 */
+	VTEL_A_MAX_NS,			/* u64 */
+	VTEL_A_P50_NS,			/* u64 */
+	VTEL_A_P90_NS,			/* u64 */
+	VTEL_A_P99_NS,			/* u64 */
+	VTEL_A_P999_NS,			/* u64 */
+	VTEL_A_HIST,			/* nested: VTEL_A_HIST_BUCKET... */
+	VTEL_A_CONFIG,			/* nested: enum vtel_config_attr */
+	VTEL_A_EVENT,			/* u8: enum vtel_event */
+
+	__VTEL_A_MAX
+};
+
+#define VTEL_A_MAX (__VTEL_A_MAX - 1)
+
+enum vtel_hist_attr {
+	VTEL_A_HIST_UNSPEC,
+	VTEL_A_HIST_BUCKET,		/* nested: enum vtel_bucket_attr */
+
+	__VTEL_A_HIST_MAX
+};
+
+#define VTEL_A_HIST_MAX (__VTEL_A_HIST_MAX - 1)
+
+enum vtel_bucket_attr {
+	VTEL_A_BUCKET_UNSPEC,
+	VTEL_A_BUCKET_PAD,
+	VTEL_A_BUCKET_LE,		/* u64 */
+	VTEL_A_BUCKET_COUNT,		/* u64 */
+
+	__VTEL_A_BUCKET_MAX
+};
+
+#define VTEL_A_BUCKET_MAX (__VTEL_A_BUCKET_MAX - 1)
+
+enum vtel_config_attr {
+	VTEL_C_UNSPEC,
+	VTEL_C_PAD,
+	VTEL_C_SLOW_NS,			/* u64, rw: slow-exit threshold */
+	VTEL_C_EVENT_RATE,		/* u32, rw: events per second */
+	VTEL_C_UNPRIVILEGED_READ,	/* u8, ro: module parameter */
+	VTEL_C_MAX_VMS,			/* u32, ro: module parameter */
+	VTEL_C_MAX_VCPUS,		/* u32, ro: module parameter */
+	VTEL_C_RETIRED_VMS,		/* u32, ro: module parameter */
+	VTEL_C_RETIRED_SECS,		/* u32, ro: module parameter */
+
+	__VTEL_C_MAX
+};
+
+#define VTEL_C_MAX (__VTEL_C_MAX - 1)
+
+#endif /* _UAPI_LINUX_VTEL_H */

@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "vtel": the stable ABI. Commands and
+ * attributes are documented in include/uapi/linux/vtel.h.
+ */
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/jiffies.h>
+#include <linux/capability.h>
+#include <net/genetlink.h>
+#include <uapi/linux/vtel.h>
+
+#include "vtel.h"
+#include "vtel_compat.h"
+
+static bool unprivileged_read;
+module_param(unprivileged_read, bool, 0444);
+MODULE_PARM_DESC(unprivileged_read,
+		 "Let users without CAP_PERFMON read per-VM exit timings (default N)");
+
+static unsigned int vtel_event_rate = 100;
+static u64 vtel_events_dropped;
+static unsigned long vtel_event_window;
+static unsigned int vtel_events_in_window;
+
+static struct genl_family vtel_family;
+
+enum vtel_sel_type { VTEL_SEL_HOST, VTEL_SEL_VM, VTEL_SEL_VCPU };
+
+struct vtel_sel {
+	enum vtel_sel_type type;
+	u32 vm_id;
+	u32 vcpu_id;
+};
+
+static const struct nla_policy vtel_empty_policy[VTEL_A_UNSPEC + 1] = {};
+
+static const struct nla_policy vtel_sel_policy[VTEL_A_MAX + 1] = {
+	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_VCPU_ID]	= { .type = NLA_U32 },
+	[VTEL_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, VTEL_F_HIST),
+	[VTEL_A_REASON]		= { .type = NLA_NUL_STRING, .len = 63 },
+};
+
+/* Not const: 6.1's nla_policy takes a non-const range. */
+static struct netlink_range_validation vtel_event_rate_range = {
+	.min = 0,
+	.max = 100000,
+};
+
+static const struct nla_policy vtel_config_policy[VTEL_C_MAX + 1] = {
+	[VTEL_C_SLOW_NS]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[VTEL_C_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+						&vtel_event_rate_range),
+	[VTEL_C_UNPRIVILEGED_READ] = { .type = NLA_REJECT },
+	[VTEL_C_MAX_VMS]	= { .type = NLA_REJECT },
+	[VTEL_C_MAX_VCPUS]	= { .type = NLA_REJECT },
+	[VTEL_C_RETIRED_VMS]	= { .type = NLA_REJECT },
+	[VTEL_C_RETIRED_SECS]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy vtel_set_config_policy[VTEL_A_MAX + 1] = {
+	[VTEL_A_CONFIG]		= NLA_POLICY_NESTED(vtel_config_policy),
+};
+
+static bool vtel_may_read(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (unprivileged_read || netlink_capable(skb, CAP_PERFMON) ||
+	    netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(extack,
+		       "per-VM exit timings need CAP_PERFMON (or unprivileged_read=1)");
+	return false;
+}
+
+static int vtel_vcpu_exists(u32 vm_id, u32 vcpu_id)
+{
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	vtel_for_each_vm(vm) {
+		if (vm->id != vm_id)
+			continue;
+		vtel_for_each_vcpu(vm, vc)
+			if (vc->vcpu_id == vcpu_id)
+				err = 0;
+		break;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static bool vtel_vm_exists(u32 vm_id)
+{
+	struct vtel_vm *vm;
+	bool found = false;
+
+	rcu_read_lock();
+	vtel_for_each_vm(vm)
+		if (vm->id == vm_id)
+			found = true;
+	rcu_read_unlock();
+	return found;
+}
+
+static int vtel_parse_sel(struct nlattr **attrs, struct vtel_sel *sel,
+			  bool need_vm, struct netlink_ext_ack *extack)
+{
+	memset(sel, 0, sizeof(*sel));
+	if (attrs[VTEL_A_VM_ID] && attrs[VTEL_A_PID]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_PID],
+				    "give VTEL_A_VM_ID or VTEL_A_PID, not both");
+		return -EINVAL;
+	}
+	if (attrs[VTEL_A_VM_ID]) {
+		sel->vm_id = nla_get_u32(attrs[VTEL_A_VM_ID]);
+		if (!vtel_vm_exists(sel->vm_id)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_VM_ID],
+					    "no such VM");
+			return -ENOENT;
+		}
+		sel->type = VTEL_SEL_VM;
+	} else if (attrs[VTEL_A_PID]) {
+		if (vtel_vm_by_pid(nla_get_u32(attrs[VTEL_A_PID]),
+				   &sel->vm_id)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_PID],
+					    "no VM of this pid is known");
+			return -ENOENT;
+		}
+		sel->type = VTEL_SEL_VM;
+	}
+	if (attrs[VTEL_A_VCPU_ID]) {
+		if (sel->type != VTEL_SEL_VM) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_VCPU_ID],
+					    "a vCPU needs VTEL_A_VM_ID or VTEL_A_PID");
+			return -EINVAL;
+		}
+		sel->vcpu_id = nla_get_u32(attrs[VTEL_A_VCPU_ID]);
+		if (vtel_vcpu_exists(sel->vm_id, sel->vcpu_id)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_VCPU_ID],
+					    "no such vCPU in this VM");
+			return -ENOENT;
+		}
+		sel->type = VTEL_SEL_VCPU;
+	}
+	if (need_vm && sel->type == VTEL_SEL_HOST) {
+		NL_SET_ERR_MSG(extack, "VTEL_A_VM_ID or VTEL_A_PID is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
+{
+	switch (sel->type) {
+	case VTEL_SEL_VM:
+		return vtel_agg_vm(a, sel->vm_id);
+	case VTEL_SEL_VCPU:
+		return vtel_agg_vcpu(a, sel->vm_id, sel->vcpu_id);
+	default:
+		return vtel_agg_host(a);
+	}
+}
+
+static int vtel_put_totals(struct sk_buff *skb, const struct vtel_totals *t)
+{
+	if (nla_put_u32(skb, VTEL_A_VCPUS, t->nr_vcpus) ||
+	    nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, t->handling_ns,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, t->guest_ns, VTEL_A_PAD) ||
+	    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
+			vtel_overhead_ppm(t->handling_ns, t->guest_ns)) ||
+	    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, t->slow_exits,
+			      VTEL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vtel_put_vm(struct sk_buff *skb, const struct vtel_vm *vm)
+{
+	if (nla_put_u32(skb, VTEL_A_VM_ID, vm->id) ||
+	    nla_put_u32(skb, VTEL_A_PID, vm->pid) ||
+	    nla_put_string(skb, VTEL_A_COMM, vm->comm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtel_counters c;
+	struct vtel_agg *a;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	a = kvmalloc(sizeof(*a), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!a || !msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	vtel_agg_host(a);
+	vtel_counters(&c);
+	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
+				VTEL_CMD_GET_STATUS);
+	if (!hdr)
+		goto out;
+	if (nla_put_string(msg, VTEL_A_VERSION, VTEL_VERSION) ||
+	    nla_put_u8(msg, VTEL_A_ATTACHED, vtel_hook_attached()) ||
+	    nla_put_string(msg, VTEL_A_VENDOR, vtel_hook_vendor()) ||
+	    nla_put_u32(msg, VTEL_A_VMS_LIVE, c.vms_live) ||
+	    nla_put_u32(msg, VTEL_A_VMS_RETIRED, c.vms_retired) ||
+	    nla_put_u64_64bit(msg, VTEL_A_VMS_EVICTED, c.evicted_vms,
+			      VTEL_A_PAD) ||
+	    vtel_put_totals(msg, &a->t) ||
+	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_VMS, c.untracked_vms,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_VCPUS, c.untracked_vcpus,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_EXITS,
+			      a->t.untracked_exits, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_REASON_OVERFLOW,
+			      a->t.reason_overflow, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_LAYOUT_ERRORS,
+			      vtel_hook_layout_errors(), VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_EVENTS_DROPPED,
+			      READ_ONCE(vtel_events_dropped), VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_GENERATION, c.generation,
+			      VTEL_A_PAD))
+		goto out;
+	genlmsg_end(msg, hdr);
+	kvfree(a);
+	return genlmsg_reply(msg, info);
+out:
+	nlmsg_free(msg);
+	kvfree(a);
+	return err;
+}
+
+/* VMs by increasing id; cb->args[0] is the last id sent. */
+static int vtel_nl_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtel_counters c;
+	struct vtel_vm *vm;
+	u32 cursor = cb->args[0];
+	int err = 0;
+
+	if (!vtel_may_read(cb->skb, cb->extack))
+		return -EPERM;
+	vtel_counters(&c);
+	cb->seq = c.generation;
+	rcu_read_lock();
+	vtel_for_each_vm(vm) {
+		struct vtel_totals t = {};
+		void *hdr;
+
+		if (vm->id <= cursor)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vtel_family,
+				  NLM_F_MULTI, VTEL_CMD_GET_VMS);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		vtel_totals_vm(vm, &t);
+		if (vtel_put_vm(skb, vm) ||
+		    nla_put_u8(skb, VTEL_A_VM_STATE,
+			       vm->state) ||
+		    vtel_put_totals(skb, &t)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cursor = vm->id;
+	}
+	rcu_read_unlock();
+	cb->args[0] = cursor;
+	/* A full skb ends this round; an empty one means it cannot fit. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}
+
+/* cb->args[0]: VM id, [1]: vCPUs sent so far. */
+static int vtel_nl_start_vcpus(struct netlink_callback *cb)
+{
+	struct vtel_sel sel;
+	int err;
+
+	if (!vtel_may_read(cb->skb, cb->extack))
+		return -EPERM;
+	err = vtel_parse_sel(vtel_dump_attrs(cb), &sel, true, cb->extack);
+	if (err)
+		return err;
+	cb->args[0] = sel.vm_id;
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int vtel_nl_dump_vcpus(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtel_counters c;
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+	unsigned long idx = 0;
+	int err = 0;
+
+	vtel_counters(&c);
+	cb->seq = c.generation;
+	rcu_read_lock();
+	vtel_for_each_vm(vm) {
+		if (vm->id != cb->args[0])
+			continue;
+		vtel_for_each_vcpu(vm, vc) {
+			struct vtel_totals t = {};
+			void *hdr;
+
+			if (idx++ < cb->args[1])
+				continue;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vtel_family,
+					  NLM_F_MULTI, VTEL_CMD_GET_VCPUS);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			vtel_totals_vcpu(vc, &t);
+			if (nla_put_u32(skb, VTEL_A_VM_ID, vm->id) ||
+			    nla_put_u32(skb, VTEL_A_VCPU_ID, vc->vcpu_id) ||
+			    nla_put_u32(skb, VTEL_A_TID, vc->tid) ||
+			    vtel_put_totals(skb, &t)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				break;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[1]++;
+		}
+		break;
+	}
+	rcu_read_unlock();
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}
+
+static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtel_sel sel;
+	struct vtel_agg *a;
+	struct sk_buff *msg = NULL;
+	struct vtel_vm *vm;
+	void *hdr;
+	int err;
+
+	if (!vtel_may_read(skb, info->extack))
+		return -EPERM;
+	err = vtel_parse_sel(info->attrs, &sel, false, info->extack);
+	if (err)
+		return err;
+	a = kvmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	err = vtel_agg_sel(a, &sel);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the VM or vCPU went away");
+		goto out;
+	}
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0, VTEL_CMD_GET_VIEW);
+	if (!hdr)
+		goto out;
+	if (sel.type != VTEL_SEL_HOST) {
+		rcu_read_lock();
+		vtel_for_each_vm(vm)
+			if (vm->id == sel.vm_id && vtel_put_vm(msg, vm))
+				goto out_unlock;
+		rcu_read_unlock();
+	}
+	if (sel.type == VTEL_SEL_VCPU &&
+	    nla_put_u32(msg, VTEL_A_VCPU_ID, sel.vcpu_id))
+		goto out;
+	if (vtel_put_totals(msg, &a->t) ||
+	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_EXITS,
+			      a->t.untracked_exits, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_REASON_OVERFLOW,
+			      a->t.reason_overflow, VTEL_A_PAD))
+		goto out;
+	genlmsg_end(msg, hdr);
+	kvfree(a);
+	return genlmsg_reply(msg, info);
+
+out_unlock:
+	rcu_read_unlock();
+out:
+	nlmsg_free(msg);
+	kvfree(a);
+	return err;
+}
+
+/* One snapshot of the view, taken when the dump starts. */
+struct vtel_exits_dump {
+	struct vtel_agg agg;
+	u16 order[VTEL_MAX_REASONS];
+	unsigned int n;
+	bool hist;
+};
+
+static int vtel_cmp_count(const void *a, const void *b, const void *priv)
+{
+	const struct vtel_agg *agg = priv;
+	u64 ca = agg->reason[*(const u16 *)a].count;
+	u64 cb = agg->reason[*(const u16 *)b].count;
+
+	if (ca != cb)
+		return ca < cb ? 1 : -1;
+	return *(const u16 *)a - *(const u16 *)b;
+}
+
+static int vtel_nl_start_exits(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = vtel_dump_attrs(cb);
+	struct vtel_exits_dump *d;
+	struct vtel_sel sel;
+	int only = -1;
+	unsigned int i;
+	int err;
+
+	if (!vtel_may_read(cb->skb, cb->extack))
+		return -EPERM;
+	err = vtel_parse_sel(attrs, &sel, false, cb->extack);
+	if (err)
+		return err;
+	if (attrs[VTEL_A_REASON]) {
+		const char *name = nla_data(attrs[VTEL_A_REASON]);
+
+		only = vtel_reason_lookup(VTEL_ISA_SVM, name);
+		if (only < 0)
+			only = vtel_reason_lookup(VTEL_ISA_VMX, name);
+		if (only < 0 && !strcmp(name, vtel_reason_name(0)))
+			only = VTEL_REASON_UNKNOWN;
+		if (only < 0) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[VTEL_A_REASON],
+					    "unknown exit reason name");
+			return -ENOENT;
+		}
+	}
+	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	err = vtel_agg_sel(&d->agg, &sel);
+	if (err) {
+		kvfree(d);
+		NL_SET_ERR_MSG(cb->extack, "the VM or vCPU went away");
+		return err;
+	}
+	d->hist = attrs[VTEL_A_FLAGS] &&
+		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
+	for (i = 0; i < VTEL_MAX_REASONS; i++) {
+		const struct vtel_stats *s = &d->agg.reason[i];
+
+		if ((s->count || s->timed) && (only < 0 || only == i))
+			d->order[d->n++] = i;
+	}
+	sort_r(d->order, d->n, sizeof(d->order[0]), vtel_cmp_count, NULL,
+	       &d->agg);
+	cb->args[0] = (unsigned long)d;
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int vtel_nl_done_exits(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[0]);
+	return 0;
+}
+
+static int vtel_put_hist(struct sk_buff *skb, const struct vtel_stats *s)
+{
+	struct nlattr *hist, *b;
+	unsigned int i;
+
+	hist = nla_nest_start(skb, VTEL_A_HIST);
+	if (!hist)
+		return -EMSGSIZE;
+	for (i = 0; i < VTEL_HIST_BUCKETS; i++) {
+		if (!s->hist[i])
+			continue;
+		b = nla_nest_start(skb, VTEL_A_HIST_BUCKET);
+		if (!b ||
+		    nla_put_u64_64bit(skb, VTEL_A_BUCKET_LE,
+				      vtel_hist_bucket_le(i),
+				      VTEL_A_BUCKET_PAD) ||
+		    nla_put_u64_64bit(skb, VTEL_A_BUCKET_COUNT, s->hist[i],
+				      VTEL_A_BUCKET_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, b);
+	}
+	nla_nest_end(skb, hist);
+	return 0;
+}
+
+static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
+			   const struct vtel_stats *s, bool hist)
+{
+	static const unsigned int pct[] = { 5000, 9000, 9900, 9990 };
+	static const int pct_attr[] = { VTEL_A_P50_NS, VTEL_A_P90_NS,
+					VTEL_A_P99_NS, VTEL_A_P999_NS };
+	unsigned int i;
+
+	if (nla_put_string(skb, VTEL_A_REASON, vtel_reason_name(r)) ||
+	    nla_put_u32(skb, VTEL_A_REASON_CODE, vtel_reason_code(r)) ||
+	    nla_put_u8(skb, VTEL_A_ISA, vtel_reason_isa(r)) ||
+	    nla_put_string(skb, VTEL_A_CATEGORY,
+			   vtel_category_name(vtel_reason_category(r))) ||
+	    nla_put_u64_64bit(skb, VTEL_A_COUNT, s->count, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_TIMED, s->timed, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_TOTAL_NS, s->total_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_MIN_NS, s->timed ? s->min_ns : 0,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_MAX_NS, s->max_ns, VTEL_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(pct); i++)
+		if (nla_put_u64_64bit(skb, pct_attr[i],
+				      vtel_stats_percentile(s, pct[i]),
+				      VTEL_A_PAD))
+			return -EMSGSIZE;
+	return hist ? vtel_put_hist(skb, s) : 0;
+}
+
+static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtel_exits_dump *d = (void *)cb->args[0];
+
+	while (cb->args[1] < d->n) {
+		unsigned int r = d->order[cb->args[1]];
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vtel_family,
+				  NLM_F_MULTI, VTEL_CMD_GET_EXITS);
+		if (!hdr)
+			break;
+		if (vtel_put_reason(skb, r, &d->agg.reason[r], d->hist)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[1]++;
+	}
+	if (cb->args[1] < d->n && !skb->len)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
+static int vtel_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	vtel_reset();
+	return 0;
+}
+
+static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct vtel_limits *lim = vtel_table_limits();
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
+				VTEL_CMD_GET_CONFIG);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, VTEL_A_CONFIG);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, VTEL_C_SLOW_NS, READ_ONCE(vtel_slow_ns),
+			      VTEL_C_PAD) ||
+	    nla_put_u32(msg, VTEL_C_EVENT_RATE, READ_ONCE(vtel_event_rate)) ||
+	    nla_put_u8(msg, VTEL_C_UNPRIVILEGED_READ, unprivileged_read) ||
+	    nla_put_u32(msg, VTEL_C_MAX_VMS, lim->max_vms) ||
+	    nla_put_u32(msg, VTEL_C_MAX_VCPUS, lim->max_vcpus) ||
+	    nla_put_u32(msg, VTEL_C_RETIRED_VMS, lim->retired_vms) ||
+	    nla_put_u32(msg, VTEL_C_RETIRED_SECS, lim->retired_secs))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int vtel_nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VTEL_C_MAX + 1];
+	int err;
+
+	if (!info->attrs[VTEL_A_CONFIG]) {
+		NL_SET_ERR_MSG(info->extack, "VTEL_A_CONFIG is required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, VTEL_C_MAX, info->attrs[VTEL_A_CONFIG],
+			       vtel_config_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[VTEL_C_SLOW_NS])
+		WRITE_ONCE(vtel_slow_ns, nla_get_u64(tb[VTEL_C_SLOW_NS]));
+	if (tb[VTEL_C_EVENT_RATE])
+		WRITE_ONCE(vtel_event_rate, nla_get_u32(tb[VTEL_C_EVENT_RATE]));
+	return 0;
+}
+
+static const struct genl_ops vtel_ops[] = {
+	{
+		.cmd = VTEL_CMD_GET_STATUS,
+		.doit = vtel_nl_get_status,
+		.policy = vtel_empty_policy,
+		.maxattr = VTEL_A_UNSPEC,
+	}, {
+		.cmd = VTEL_CMD_GET_VMS,
+		.dumpit = vtel_nl_dump_vms,
+		.policy = vtel_empty_policy,
+		.maxattr = VTEL_A_UNSPEC,
+	}, {
+		.cmd = VTEL_CMD_GET_VCPUS,
+		.start = vtel_nl_start_vcpus,
+		.dumpit = vtel_nl_dump_vcpus,
+		.policy = vtel_sel_policy,
+		.maxattr = VTEL_A_MAX,
+	}, {
+		.cmd = VTEL_CMD_GET_VIEW,
+		.doit = vtel_nl_get_view,
+		.policy = vtel_sel_policy,
+		.maxattr = VTEL_A_MAX,
+	}, {
+		.cmd = VTEL_CMD_GET_EXITS,
+		.start = vtel_nl_start_exits,
+		.dumpit = vtel_nl_dump_exits,
+		.done = vtel_nl_done_exits,
+		.policy = vtel_sel_policy,
+		.maxattr = VTEL_A_MAX,
+	}, {
+		.cmd = VTEL_CMD_RESET,
+		.doit = vtel_nl_reset,
+		.policy = vtel_empty_policy,
+		.maxattr = VTEL_A_UNSPEC,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = VTEL_CMD_GET_CONFIG,
+		.doit = vtel_nl_get_config,
+		.policy = vtel_empty_policy,
+		.maxattr = VTEL_A_UNSPEC,
+	}, {
+		.cmd = VTEL_CMD_SET_CONFIG,
+		.doit = vtel_nl_set_config,
+		.policy = vtel_set_config_policy,
+		.maxattr = VTEL_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group vtel_mcgrps[] = {
+	{ .name = VTEL_MCGRP_EVENTS },
+};
+
+static struct genl_family vtel_family __ro_after_init = {
+	.name = VTEL_GENL_NAME,
+	.version = VTEL_GENL_VERSION,
+	.module = THIS_MODULE,
+	.ops = vtel_ops,
+	.n_ops = ARRAY_SIZE(vtel_ops),
+	.resv_start_op = VTEL_CMD_GET_STATUS,
+	.mcgrps = vtel_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vtel_mcgrps),
+	.netnsok = false,
+};
+
+/* Token bucket of vtel_event_rate events a second, worker context only. */
+static bool vtel_event_allowed(void)
+{
+	if (time_after(jiffies, vtel_event_window + HZ)) {
+		vtel_event_window = jiffies;
+		vtel_events_in_window = 0;
+	}
+	if (vtel_events_in_window >= READ_ONCE(vtel_event_rate)) {
+		WRITE_ONCE(vtel_events_dropped, vtel_events_dropped + 1);
+		return false;
+	}
+	vtel_events_in_window++;
+	return true;
+}
+
+static void vtel_send_event(const struct vtel_vm *vm, enum vtel_event ev)
+{
+	struct vtel_totals t = {};
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&vtel_family, &init_net, 0))
+		return;
+	if (!vtel_event_allowed())
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto drop;
+	hdr = genlmsg_put(msg, 0, 0, &vtel_family, 0, VTEL_CMD_VM_EVENT);
+	if (!hdr)
+		goto free;
+	rcu_read_lock();
+	vtel_totals_vm(vm, &t);
+	rcu_read_unlock();
+	if (nla_put_u8(msg, VTEL_A_EVENT, ev) || vtel_put_vm(msg, vm) ||
+	    (ev == VTEL_EVENT_VM_STOP && vtel_put_totals(msg, &t)))
+		goto free;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&vtel_family, msg, 0, 0, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(msg);
+drop:
+	WRITE_ONCE(vtel_events_dropped, vtel_events_dropped + 1);
+}
+
+/* From the table worker, the only context that frees VM records. */
+void vtel_netlink_sync(void)
+{
+	struct vtel_vm *vm;
+
+	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+		if (!vm->announced_start) {
+			vm->announced_start = true;
+			vtel_send_event(vm, VTEL_EVENT_VM_START);
+		}
+		if (vm->state == VTEL_VM_STATE_RETIRED && !vm->announced_stop) {
+			vm->announced_stop = true;
+			vtel_send_event(vm, VTEL_EVENT_VM_STOP);
+		}
+	}
+}
+
+int vtel_netlink_init(void)
+{
+	return genl_register_family(&vtel_family);
+}
+
+void vtel_netlink_exit(void)
+{
+	genl_unregister_family(&vtel_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(VTEL_GENL_NAME);
