@@ -65,6 +65,7 @@ run_one checkpatch tests/checkpatch.sh
 
 echo "== userspace"
 run_one testvmm-build make -s -C tests/vmm
+run_one nlfuzz-build make -s -C tests/nlfuzz
 if [ -x tests/userspace.sh ]; then
 	run_suite userspace tests/userspace.sh
 fi
@@ -77,6 +78,9 @@ for k in $KVERS; do
 	if [ -f "build/$k/vtel.ko" ]; then
 		run_suite "lab-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/e2e.sh --vtel-ko "build/$k/vtel.ko"
+		run_suite "lab-nlfuzz-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/nlfuzz.sh --vtel-ko "build/$k/vtel.ko" \
+			--extra build/nlfuzz/vtel-nlfuzz
 	else
 		fail "lab-$k: no vtel.ko"
 	fi
