@@ -62,6 +62,7 @@ for k in $KVERS; do
 	run_one "sparse-$k" make -s sparse KVERS="$k"
 done
 run_one checkpatch tests/checkpatch.sh
+run_one netlink-spec-sync tests/spec-sync.py
 
 echo "== userspace"
 run_one testvmm-build make -s -C tests/vmm
