@@ -67,7 +67,7 @@ kunit:
 	tests/kunit/run.sh
 
 check:
-	tests/check.sh
+	@tests/check.sh
 
 lab: modules-all
 	tests/lab/demo.sh

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 LOG=build/check
 mkdir -p "$LOG"
+rm -f "$LOG/result"
 passed=0
 failed=0
 failures=()
@@ -48,7 +49,7 @@ run_suite() {
 start=$(date +%s)
 echo "== dependencies"
 if ! make -s deps-ok >/dev/null 2>&1; then
-	make deps || { echo "0 passed, 1 failed"; exit 1; }
+	make deps || { echo "0 passed, 1 failed" | tee "$LOG/result"; exit 1; }
 fi
 
 KVERS=$(tests/kernels.sh)
@@ -82,6 +83,11 @@ for k in $KVERS; do
 		run_suite "lab-nlfuzz-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/nlfuzz.sh --vtel-ko "build/$k/vtel.ko" \
 			--extra build/nlfuzz/vtel-nlfuzz
+		# shellcheck disable=SC2046
+		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/perf-oracle.sh \
+			--vtel-ko "build/$k/vtel.ko" --timeout 300 \
+			--extra $(tests/lab/perf-files.sh)
 	else
 		fail "lab-$k: no vtel.ko"
 	fi
@@ -89,5 +95,5 @@ done
 
 echo "== done in $(( $(date +%s) - start ))s"
 for f in "${failures[@]}"; do echo "failed: $f"; done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed" | tee "$LOG/result"
 [ "$failed" -eq 0 ]

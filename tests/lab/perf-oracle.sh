@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# In-guest: perf kvm stat as an independent oracle. The same VM run is
+# recorded by perf and counted by vtel; per-reason counts must agree.
+. /lab/lib.sh
+cd /tmp
+LD=$(ls /extra/ld-linux-x86-64.so.* 2>/dev/null | head -n 1)
+perf() { "$LD" --library-path /extra /extra/perf "$@"; }
+
+load_kvm && pass po-kvm-load || fail po-kvm-load "kvm modules"
+insmod "$VTEL_KO" && pass po-insmod || fail po-insmod "insmod vtel"
+check po-perf-runs "perf did not start" perf --version
+
+perf kvm stat record -o /tmp/p.data "$VMM" --io 2000 --cpuid 300 --mmio 100 \
+	>p.out 2>p.err; r=$?
+check po-record "exit $r: $(tail -n 3 p.err)" [ $r -eq 0 ]
+perf kvm -i /tmp/p.data stat report --event=vmexit >rep.txt 2>&1
+say "perf kvm stat report:"
+sed -n '/VM-EXIT/,$p' rep.txt | head -n 20
+sleep 1
+pid=$(grep '^vm=' p.out | field pid)
+dir=$(awk -v p="$pid" '$2 == p { print $10 }' $DBG/vms)
+say "vtel vm/$dir/exits:"
+cat $DBG/vm/$dir/exits
+
+# perf's table: "reason samples samples% time% min max avg"
+preason() { awk -v r="$1" '$1 == r { print $2 }' rep.txt; }
+vreason() { awk -v r="$1" '$1 == r { print $2 }' $DBG/vm/$dir/exits; }
+# perf pairs each exit with the next entry; the final hlt never re-enters,
+# so perf does not list it and vtel counts it once.
+for r in $(sed -n '/VM-EXIT/,$p' rep.txt | awk '$2 ~ /^[0-9]+$/ { print $1 }'); do
+	t_eq "po-$r-vtel-equals-perf" "$(vreason $r)" "$(preason $r)"
+done
+t_eq po-perf-lists-io "$(preason io)" 2000
+ptotal=$(sed -n '/VM-EXIT/,$p' rep.txt | awk '$2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }')
+vtotal=$(awk -v p="$pid" '$2 == p { print $6 }' $DBG/vms)
+t_eq po-hlt-once "$(vreason hlt)" 1
+t_eq po-total-vtel-equals-perf-plus-hlt "$vtotal" "$((ptotal + 1))"
+t_eq po-io-is-guest-io "$(vreason io)" 2000
+lab_done
