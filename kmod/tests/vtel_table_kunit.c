@@ -283,6 +283,7 @@ static struct kunit_suite vtel_table_suite = {
 	.exit = vtel_table_test_exit,
 	.test_cases = vtel_table_cases,
 };
-kunit_test_suite(vtel_table_suite);
+
+kunit_test_suites(&vtel_table_suite);
 
 MODULE_LICENSE("GPL");
