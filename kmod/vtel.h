@@ -23,40 +23,76 @@
 
 #define VTEL_VERSION "0.1.0"
 
-/* Distinct exit reasons with timing histograms per vCPU. */
-#define VTEL_VCPU_SLOTS 32
+/* Distinct exit reasons with timing histograms per segment. */
+#define VTEL_SEG_SLOTS 32
+#define VTEL_CG_DEPTH 32
 #define VTEL_DIR_LEN 24
 
 struct vtel_vm;
+struct vtel_vcpu;
+struct vtel_cg;
 
 /*
- * One vCPU. Its hot fields are written only from the kvm_exit/kvm_entry
- * probes of its own thread, which KVM serialises (vcpu->mutex), so they
- * need no lock and no atomic. Readers sum them without locking; a u64 load
- * is never torn on x86-64.
+ * The exit statistics of one vCPU while its thread was in one cgroup. The
+ * current segment of a vCPU is written only from the kvm_exit/kvm_entry
+ * probes of its own thread, which KVM serialises (vcpu->mutex), so it
+ * needs no lock and no atomic. Readers sum segments without locking; a u64
+ * load is never torn on x86-64. A vCPU whose thread never changes cgroup
+ * has one segment.
  */
-struct vtel_vcpu {
-	const void *key;		/* struct kvm_vcpu * */
-	struct vtel_vm *vm;
+struct vtel_seg {
 	u32 reset_gen;
-	bool in_exit;			/* between kvm_exit and kvm_entry */
-	u8 pending;			/* slot + 1 of that exit, 0 if none */
 	u8 nr_slots;
-	u64 last_exit_ns;
-	u64 last_entry_ns;
 	u64 exits;
 	u64 guest_ns;
 	u64 handling_ns;
 	u64 reason_overflow;		/* exits of reasons beyond the slots */
 	u64 slow_exits;			/* handling longer than vtel_slow_ns */
 	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
-	u8 reason_of[VTEL_VCPU_SLOTS];
-	struct vtel_stats slot[VTEL_VCPU_SLOTS];
+	u8 reason_of[VTEL_SEG_SLOTS];
+	struct vtel_stats slot[VTEL_SEG_SLOTS];
+
+	struct vtel_cg *cg;		/* RCU; NULL: untracked or removed */
+	struct list_head vcpu_node;	/* vtel_vcpu.segs, RCU */
+	struct list_head cg_node;	/* vtel_cg.segs, RCU */
+	struct list_head free_node;
+};
+
+/* A vCPU: the probes' state and its segments. */
+struct vtel_vcpu {
+	const void *key;		/* struct kvm_vcpu * */
+	struct vtel_vm *vm;
+	struct vtel_seg *seg;		/* current segment, NULL if none yet */
+	u64 cg_id;			/* cgroup of the current segment */
+	bool in_exit;			/* between kvm_exit and kvm_entry */
+	u8 pending;			/* slot + 1 of that exit, 0 if none */
+	u64 last_exit_ns;
+	u64 last_entry_ns;
 
 	u32 vcpu_id;
 	pid_t tid;
-	struct hlist_node hnode;	/* vtel_table.vcpu_hash, live only */
+	u32 nr_segs;
+	struct list_head segs;
+	struct hlist_node hnode;	/* vtel_vcpu_hash, live only */
 	struct list_head vm_node;	/* vtel_vm.vcpus */
+	struct list_head free_node;
+};
+
+/* A thread's cgroup v2: its id and its ancestors' ids, ids[0] the root. */
+struct vtel_cg_path {
+	u64 id;
+	u32 level;
+	u64 ids[VTEL_CG_DEPTH];		/* ids[i]: the ancestor at level i */
+};
+
+/* A cgroup that vCPU threads ran in. Holds no reference to the cgroup. */
+struct vtel_cg {
+	struct vtel_cg_path path;
+	struct list_head segs;		/* RCU */
+	struct vtel_seg departed;	/* what evicted VMs left here */
+	struct list_head node;		/* vtel_cgs, RCU */
+	struct hlist_node hnode;	/* vtel_cg_hash */
+	bool gone;			/* worker only: cgroup removed */
 	struct list_head free_node;
 };
 
@@ -86,10 +122,11 @@ struct vtel_pcpu {
 	u64 handling_ns;
 	u64 guest_ns;
 	u64 untracked_exits;		/* exits of vCPUs without a record */
+	u64 cg_stale_exits;		/* exits counted in a previous cgroup */
 	u64 untracked[VTEL_MAX_REASONS];/* ... and of reasons beyond slots */
 };
 
-/* Totals of a view: the host, one VM or one vCPU. */
+/* Totals of a view: the host, a VM, a vCPU or a cgroup. */
 struct vtel_totals {
 	u64 exits;
 	u64 handling_ns;
@@ -97,6 +134,7 @@ struct vtel_totals {
 	u64 slow_exits;
 	u64 untracked_exits;
 	u64 reason_overflow;
+	u64 cg_stale_exits;
 	u32 nr_vcpus;
 };
 
@@ -109,10 +147,13 @@ struct vtel_agg {
 struct vtel_limits {
 	u32 max_vms;		/* live + retired VM records */
 	u32 max_vcpus;		/* live + retired vCPU records */
+	u32 max_segs;		/* vCPU-in-a-cgroup statistics records */
+	u32 max_cgroups;	/* cgroup records */
 	u32 retired_vms;	/* retired VMs kept queryable */
 	u32 retired_secs;	/* ... for at most this long, 0 = no limit */
 	u32 spare_vms;		/* pool kept ready for the slow path */
-	u32 spare_vcpus;
+	u32 spare_vcpus;	/* also the spare segments */
+	u32 spare_cgroups;
 };
 
 struct vtel_counters {
@@ -121,6 +162,11 @@ struct vtel_counters {
 	u32 vcpus;
 	u64 untracked_vms;	/* VMs seen with no record available */
 	u64 untracked_vcpus;	/* vCPU first-sightings with no record */
+	u64 untracked_cgroups;	/* cgroups seen with no free record */
+	u64 seg_drops;		/* cgroup moves with no free segment */
+	u32 cgroups;
+	u32 segs;
+	u64 cgroups_released;	/* removed cgroups whose records were freed */
 	u64 evicted_vms;	/* retired VMs folded into the host total */
 	u64 generation;		/* changes whenever a VM or vCPU comes or goes */
 };
@@ -142,6 +188,12 @@ int vtel_agg_vm(struct vtel_agg *a, u32 vm_id);
 int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
 void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t);
 void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t);
+void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t);
+void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p);
+int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup);
+bool vtel_cg_in(const struct vtel_cg *cg, u64 id, u32 level);
+void vtel_cgroups_release(bool (*alive)(u64 id));
+void vtel_table_set_cg_alive(bool (*alive)(u64 id));
 int vtel_vm_by_pid(pid_t pid, u32 *vm_id);
 
 /* Walks for the views; called under rcu_read_lock(). */
@@ -149,8 +201,11 @@ int vtel_vm_by_pid(pid_t pid, u32 *vm_id);
 	list_for_each_entry_rcu(vm, &vtel_vms, node)
 #define vtel_for_each_vcpu(vm, vc) \
 	list_for_each_entry_rcu(vc, &(vm)->vcpus, vm_node)
+#define vtel_for_each_cg(cg) \
+	list_for_each_entry_rcu(cg, &vtel_cgs, node)
 
 extern struct list_head vtel_vms;
+extern struct list_head vtel_cgs;
 extern u32 vtel_reset_gen;
 extern struct vtel_pcpu __percpu *vtel_pcpu;
 extern void (*vtel_table_changed)(void);
@@ -179,6 +234,13 @@ void vtel_account_exit(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 void vtel_account_entry(struct vtel_pcpu *pc, struct vtel_vcpu *vc, u64 now);
 
 const struct vtel_limits *vtel_table_limits(void);
+
+/* vtel_cgroup.c */
+void vtel_cgroup_switch(struct vtel_vcpu *vc);
+bool vtel_cgroup_alive(u64 id);
+int vtel_cgroup_path(u64 id, char *buf, size_t len);
+int vtel_cgroup_level(u64 id, u32 *level);
+int vtel_cgroup_from_fd(int fd, u64 *id, u32 *level);
 
 /* vtel_netlink.c */
 int vtel_netlink_init(void);

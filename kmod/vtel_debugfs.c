@@ -183,6 +183,12 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "untracked_vcpus %llu\n", c.untracked_vcpus);
 	seq_printf(m, "untracked_exits %llu\n", a->t.untracked_exits);
 	seq_printf(m, "reason_overflow %llu\n", a->t.reason_overflow);
+	seq_printf(m, "cgroups %u\n", c.cgroups);
+	seq_printf(m, "cgroups_released %llu\n", c.cgroups_released);
+	seq_printf(m, "untracked_cgroups %llu\n", c.untracked_cgroups);
+	seq_printf(m, "segments %u\n", c.segs);
+	seq_printf(m, "segment_drops %llu\n", c.seg_drops);
+	seq_printf(m, "cgroup_stale_exits %llu\n", a->t.cg_stale_exits);
 	seq_printf(m, "layout_errors %llu\n", vtel_hook_layout_errors());
 	seq_printf(m, "generation %llu\n", c.generation);
 	kvfree(a);
@@ -246,14 +252,11 @@ static int vtel_vcpus_show(struct seq_file *m, void *v)
 		if (vm->id != dvm->vm_id)
 			continue;
 		vtel_for_each_vcpu(vm, vc) {
-			/* Pairs with the release in vtel_vcpu_reset(). */
-			bool cur = smp_load_acquire(&vc->reset_gen) ==
-				   READ_ONCE(vtel_reset_gen);
+			struct vtel_totals t = {};
 
+			vtel_totals_vcpu(vc, &t);
 			seq_printf(m, "%u %d %llu %llu %llu\n", vc->vcpu_id,
-				   vc->tid, cur ? READ_ONCE(vc->exits) : 0,
-				   cur ? READ_ONCE(vc->handling_ns) : 0,
-				   cur ? READ_ONCE(vc->guest_ns) : 0);
+				   vc->tid, t.exits, t.handling_ns, t.guest_ns);
 		}
 		break;
 	}
@@ -284,6 +287,53 @@ static int vtel_cpus_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_cpus);
+
+static int vtel_cgroups_show(struct seq_file *m, void *v)
+{
+	struct vtel_agg *a = vtel_agg_alloc();
+	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	u64 next, id = 0;
+	struct vtel_cg *cg;
+
+	if (!a || !path) {
+		kvfree(a);
+		kfree(path);
+		return -ENOMEM;
+	}
+	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path\n");
+	/* By increasing id, looking each up again: the list may change. */
+	for (;;) {
+		struct vtel_totals own = {};
+		u32 level = 0;
+
+		next = 0;
+		rcu_read_lock();
+		vtel_for_each_cg(cg) {
+			if (cg->path.id > id && (!next || cg->path.id < next)) {
+				next = cg->path.id;
+				level = cg->path.level;
+			}
+		}
+		vtel_for_each_cg(cg)
+			if (cg->path.id == next)
+				vtel_totals_cg(cg, &own);
+		rcu_read_unlock();
+		if (!next)
+			break;
+		id = next;
+		if (vtel_cgroup_path(id, path, PATH_MAX))
+			strscpy(path, "(removed)", PATH_MAX);
+		vtel_agg_cgroup(a, id, level, true);
+		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s\n", id,
+			   own.exits, own.handling_ns, own.guest_ns,
+			   vtel_overhead_ppm(own.handling_ns, own.guest_ns),
+			   a->t.exits, a->t.handling_ns, a->t.guest_ns, path);
+	}
+	kfree(path);
+	kvfree(a);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_cgroups);
 
 static ssize_t vtel_reset_write(struct file *file, const char __user *buf,
 				size_t count, loff_t *ppos)
@@ -411,6 +461,8 @@ int vtel_debugfs_init(void)
 	debugfs_create_file("vms", 0400, vtel_dbg_root, NULL, &vtel_vms_fops);
 	debugfs_create_file("cpus", 0400, vtel_dbg_root, NULL,
 			    &vtel_cpus_fops);
+	debugfs_create_file("cgroups", 0400, vtel_dbg_root, NULL,
+			    &vtel_cgroups_fops);
 	debugfs_create_file("reset", 0200, vtel_dbg_root, NULL,
 			    &vtel_reset_fops);
 	vtel_dbg_vmdir = debugfs_create_dir("vm", vtel_dbg_root);

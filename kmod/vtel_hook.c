@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/tracepoint.h>
 #include <linux/sched/clock.h>
+#include <linux/cgroup.h>
 #include <asm/svm.h>
 #include <asm/vmx.h>
 
@@ -106,6 +107,17 @@ static __always_inline unsigned int vtel_vmx_exit_reason(void)
 	return vtel_vmx_reason(reason);
 }
 
+/* The thread's cgroup v2 id: four dependent loads, no lookup. */
+static __always_inline u64 vtel_current_cgroup_id(void)
+{
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	return id;
+}
+
 static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 {
 	u64 now = local_clock();
@@ -113,6 +125,16 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 	struct vtel_vcpu *vc = vtel_vcpu_get(pc, vcpu, vcpu->kvm,
 					     vcpu->vcpu_id);
 	unsigned int reason;
+
+	if (likely(vc)) {
+		u64 cg = vtel_current_cgroup_id();
+
+		if (unlikely(cg != vc->cg_id)) {
+			vtel_cgroup_switch(vc);
+			if (vc->cg_id != cg && vc->seg)
+				pc->cg_stale_exits++;
+		}
+	}
 
 	if (isa == VTEL_ISA_SVM)
 		reason = vtel_svm_exit_reason(vcpu);

@@ -15,6 +15,15 @@ static unsigned int max_vcpus = 1024;
 module_param(max_vcpus, uint, 0444);
 MODULE_PARM_DESC(max_vcpus, "vCPU records, live and retired (default 1024)");
 
+static unsigned int max_segments = 2048;
+module_param(max_segments, uint, 0444);
+MODULE_PARM_DESC(max_segments,
+		 "vCPU-in-a-cgroup statistics records, at least max_vcpus (default 2048)");
+
+static unsigned int max_cgroups = 256;
+module_param(max_cgroups, uint, 0444);
+MODULE_PARM_DESC(max_cgroups, "cgroup records (default 256)");
+
 static unsigned int retired_vms = 64;
 module_param(retired_vms, uint, 0444);
 MODULE_PARM_DESC(retired_vms, "Destroyed VMs kept queryable (default 64)");
@@ -45,10 +54,13 @@ static int __init vtel_init(void)
 	struct vtel_limits lim = {
 		.max_vms = max_vms,
 		.max_vcpus = max_vcpus,
+		.max_segs = max_segments,
+		.max_cgroups = max_cgroups,
 		.retired_vms = retired_vms,
 		.retired_secs = retired_secs,
 		.spare_vms = spare_vms,
 		.spare_vcpus = spare_vcpus,
+		.spare_cgroups = spare_vms,
 	};
 	int err;
 
@@ -63,6 +75,7 @@ static int __init vtel_init(void)
 	if (err)
 		goto err_debugfs;
 	vtel_table_changed = vtel_changed;
+	vtel_table_set_cg_alive(vtel_cgroup_alive);
 	err = vtel_hook_init();
 	if (err)
 		goto err_netlink;
@@ -70,6 +83,7 @@ static int __init vtel_init(void)
 
 err_netlink:
 	vtel_table_changed = NULL;
+	vtel_table_set_cg_alive(NULL);
 	vtel_table_stop();
 	vtel_netlink_exit();
 err_debugfs:
@@ -83,6 +97,7 @@ static void __exit vtel_exit(void)
 {
 	vtel_hook_exit();
 	vtel_table_changed = NULL;
+	vtel_table_set_cg_alive(NULL);
 	vtel_table_stop();
 	vtel_netlink_exit();
 	vtel_debugfs_exit();

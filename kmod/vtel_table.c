@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM and vCPU records: creation from a preallocated pool, per-exit
+ * VM, vCPU, segment and cgroup records: creation from pools, per-exit
  * accounting, retirement, eviction, reset and the summed views.
  *
  * Locking:
- * - The hot path (vtel_account_*) writes only the vCPU's own record and the
- *   current CPU's vtel_pcpu. No lock, no atomic.
- * - vtel_lock (raw, IRQ-safe) guards structure: the hashes, the VM list,
- *   the pools and the counters. It is taken on a vCPU's first exit, on VM
- *   destruction and by the worker, never per exit.
- * - vtel_fold_mutex serialises the readers that sum views with the two
- *   things that move data: eviction (folding a VM into vtel_evicted) and
- *   reset.
- * - Records are freed only by the worker, after synchronize_rcu(), once
- *   no hash, cache or list can reach them.
+ * - The hot path (vtel_account_*) writes only the vCPU's own record, its
+ *   current segment and the current CPU's vtel_pcpu. No lock, no atomic.
+ * - vtel_lock (raw, IRQ-safe) guards structure: the hashes, the lists, the
+ *   pools and the counters. It is taken on a vCPU's first exit, when its
+ *   thread changes cgroup, on VM destruction and by the worker; never per
+ *   exit.
+ * - vtel_fold_mutex serialises the readers that sum views with the things
+ *   that move numbers: eviction (folding a VM into the host and cgroup
+ *   totals) and reset.
+ * - Records are freed only by the worker, after synchronize_rcu(), once no
+ *   hash, cache or list reaches them.
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -26,6 +27,7 @@
 #include "vtel.h"
 
 LIST_HEAD(vtel_vms);
+LIST_HEAD(vtel_cgs);
 u32 vtel_reset_gen;
 struct vtel_pcpu __percpu *vtel_pcpu;
 void (*vtel_table_changed)(void);
@@ -38,12 +40,18 @@ static struct vtel_counters vtel_cnt;
 
 static struct hlist_head *vtel_vm_hash;
 static struct hlist_head *vtel_vcpu_hash;
-static unsigned int vtel_vm_bits, vtel_vcpu_bits;
+static struct hlist_head *vtel_cg_hash;
+static unsigned int vtel_vm_bits, vtel_vcpu_bits, vtel_cg_bits;
 
-static LIST_HEAD(vtel_free_vms);
-static LIST_HEAD(vtel_free_vcpus);
-static u32 vtel_nr_free_vms, vtel_nr_free_vcpus;
-static u32 vtel_vm_records, vtel_vcpu_records;	/* in use + pool */
+/* A pool of records of one kind: filled by the worker, used under lock. */
+struct vtel_pool {
+	struct list_head free;
+	u32 nr_free;
+	u32 records;		/* in use + free */
+};
+
+static struct vtel_pool vtel_vm_pool, vtel_vcpu_pool, vtel_seg_pool,
+			vtel_cg_pool;
 static u32 vtel_next_vm_id;
 
 /* What evicted VMs contributed to the host view. */
@@ -53,22 +61,34 @@ static void vtel_work_fn(struct work_struct *work);
 static DECLARE_WORK(vtel_work, vtel_work_fn);
 static bool vtel_table_live;
 
-static struct hlist_head *vtel_vm_bucket(const void *key)
+static void *vtel_pool_get(struct vtel_pool *p, size_t offset)
 {
-	return &vtel_vm_hash[hash_ptr(key, vtel_vm_bits)];
+	struct list_head *n;
+
+	if (list_empty(&p->free))
+		return NULL;
+	n = p->free.next;
+	list_del(n);
+	p->nr_free--;
+	return (char *)n - offset;
 }
 
-static struct hlist_head *vtel_vcpu_bucket(const void *key)
+#define vtel_pool_take(p, type, member) \
+	((type *)vtel_pool_get(p, offsetof(type, member)))
+
+static struct hlist_head *vtel_bucket(struct hlist_head *h, unsigned int bits,
+				      u64 key)
 {
-	return &vtel_vcpu_hash[hash_ptr(key, vtel_vcpu_bits)];
+	return &h[hash_64(key, bits)];
 }
 
 static struct vtel_vm *vtel_vm_find(const void *key)
 {
 	struct vtel_vm *vm;
 
-	hlist_for_each_entry_rcu(vm, vtel_vm_bucket(key), hnode,
-				 lockdep_is_held(&vtel_lock))
+	hlist_for_each_entry_rcu(vm, vtel_bucket(vtel_vm_hash, vtel_vm_bits,
+						 (unsigned long)key),
+				 hnode, lockdep_is_held(&vtel_lock))
 		if (vm->key == key)
 			return vm;
 	return NULL;
@@ -78,10 +98,22 @@ static struct vtel_vcpu *vtel_vcpu_find(const void *key)
 {
 	struct vtel_vcpu *vc;
 
-	hlist_for_each_entry_rcu(vc, vtel_vcpu_bucket(key), hnode,
-				 lockdep_is_held(&vtel_lock))
+	hlist_for_each_entry_rcu(vc, vtel_bucket(vtel_vcpu_hash, vtel_vcpu_bits,
+						 (unsigned long)key),
+				 hnode, lockdep_is_held(&vtel_lock))
 		if (vc->key == key)
 			return vc;
+	return NULL;
+}
+
+static struct vtel_cg *vtel_cg_find(u64 id)
+{
+	struct vtel_cg *cg;
+
+	hlist_for_each_entry_rcu(cg, vtel_bucket(vtel_cg_hash, vtel_cg_bits, id),
+				 hnode, lockdep_is_held(&vtel_lock))
+		if (cg->path.id == id)
+			return cg;
 	return NULL;
 }
 
@@ -107,15 +139,11 @@ static void vtel_vm_name(struct vtel_vm *vm)
 
 static struct vtel_vm *vtel_vm_create(const void *key)
 {
-	struct vtel_vm *vm;
+	struct vtel_vm *vm = vtel_pool_take(&vtel_vm_pool, struct vtel_vm,
+					    free_node);
 
-	vm = list_first_entry_or_null(&vtel_free_vms, struct vtel_vm,
-				      free_node);
 	if (!vm)
 		return NULL;
-	list_del(&vm->free_node);
-	vtel_nr_free_vms--;
-
 	vm->key = key;
 	vm->id = ++vtel_next_vm_id;
 	vm->pid = current->tgid;
@@ -123,9 +151,18 @@ static struct vtel_vm *vtel_vm_create(const void *key)
 	strscpy(vm->comm, current->group_leader->comm, sizeof(vm->comm));
 	vtel_vm_name(vm);
 	list_add_tail_rcu(&vm->node, &vtel_vms);
-	hlist_add_head_rcu(&vm->hnode, vtel_vm_bucket(key));
+	hlist_add_head_rcu(&vm->hnode, vtel_bucket(vtel_vm_hash, vtel_vm_bits,
+						   (unsigned long)key));
 	vtel_cnt.vms_live++;
 	return vm;
+}
+
+static bool vtel_pools_low(void)
+{
+	return vtel_vcpu_pool.nr_free < vtel_lim.spare_vcpus / 2 ||
+	       vtel_seg_pool.nr_free < vtel_lim.spare_vcpus / 2 ||
+	       vtel_vm_pool.nr_free < vtel_lim.spare_vms / 2 ||
+	       vtel_cg_pool.nr_free < vtel_lim.spare_cgroups / 2;
 }
 
 /*
@@ -151,7 +188,7 @@ struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key,
 	 * Out of records: count the exit as untracked without taking the
 	 * lock, and let the worker evict retired VMs or refill the pool.
 	 */
-	if (!READ_ONCE(vtel_nr_free_vcpus)) {
+	if (!READ_ONCE(vtel_vcpu_pool.nr_free)) {
 		if (!work_pending(&vtel_work))
 			vtel_table_kick();
 		return NULL;
@@ -170,32 +207,90 @@ struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key,
 			goto out;
 		}
 	}
-	vc = list_first_entry_or_null(&vtel_free_vcpus, struct vtel_vcpu,
-				      free_node);
+	vc = vtel_pool_take(&vtel_vcpu_pool, struct vtel_vcpu, free_node);
 	if (!vc) {
 		vtel_cnt.untracked_vcpus++;
 		goto out;
 	}
-	list_del(&vc->free_node);
-	vtel_nr_free_vcpus--;
-
 	vc->key = vcpu_key;
 	vc->vm = vm;
 	vc->vcpu_id = vcpu_id;
 	vc->tid = current->pid;
-	vc->reset_gen = READ_ONCE(vtel_reset_gen);
 	list_add_tail_rcu(&vc->vm_node, &vm->vcpus);
-	hlist_add_head_rcu(&vc->hnode, vtel_vcpu_bucket(vcpu_key));
+	hlist_add_head_rcu(&vc->hnode, vtel_bucket(vtel_vcpu_hash,
+						   vtel_vcpu_bits,
+						   (unsigned long)vcpu_key));
 	vm->nr_vcpus++;
 	vtel_cnt.vcpus++;
 	vtel_cnt.generation++;
 out:
-	kick = vtel_nr_free_vcpus < vtel_lim.spare_vcpus / 2 ||
-	       vtel_nr_free_vms < vtel_lim.spare_vms / 2 || !vc || vc->exits == 0;
+	kick = vtel_pools_low() || !vc;
 	raw_spin_unlock_irqrestore(&vtel_lock, flags);
-	if (kick)
+	if (kick || (vc && !vc->seg))
 		vtel_table_kick();
 	return vc;
+}
+
+static struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
+{
+	struct vtel_cg *cg = vtel_pool_take(&vtel_cg_pool, struct vtel_cg,
+					    free_node);
+
+	if (!cg) {
+		vtel_cnt.untracked_cgroups++;
+		return NULL;
+	}
+	cg->path = *p;
+	cg->departed.reset_gen = READ_ONCE(vtel_reset_gen);
+	list_add_tail_rcu(&cg->node, &vtel_cgs);
+	hlist_add_head_rcu(&cg->hnode, vtel_bucket(vtel_cg_hash, vtel_cg_bits,
+						   p->id));
+	vtel_cnt.cgroups++;
+	return cg;
+}
+
+/*
+ * The vCPU's thread is in another cgroup than its current segment's:
+ * start a new segment there. Exits so far stay with the old cgroup. If no
+ * segment is free the old one keeps counting (seg_drops) and this is
+ * retried on the next exit.
+ */
+void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
+{
+	struct vtel_seg *seg;
+	struct vtel_cg *cg;
+	unsigned long flags;
+
+	if (!READ_ONCE(vtel_seg_pool.nr_free)) {
+		if (!work_pending(&vtel_work))
+			vtel_table_kick();
+		return;
+	}
+	raw_spin_lock_irqsave(&vtel_lock, flags);
+	seg = vtel_pool_take(&vtel_seg_pool, struct vtel_seg, free_node);
+	if (!seg) {
+		vtel_cnt.seg_drops++;
+		raw_spin_unlock_irqrestore(&vtel_lock, flags);
+		return;
+	}
+	cg = vtel_cg_find(p->id);
+	if (!cg)
+		cg = vtel_cg_create(p);
+	seg->reset_gen = READ_ONCE(vtel_reset_gen);
+	seg->cg = cg;
+	if (cg)
+		list_add_tail_rcu(&seg->cg_node, &cg->segs);
+	list_add_tail_rcu(&seg->vcpu_node, &vc->segs);
+	vc->nr_segs++;
+	vtel_cnt.segs++;
+	vtel_cnt.generation++;
+	/* A move ends the exit in flight: its time stays with the old one. */
+	vc->in_exit = false;
+	vc->pending = 0;
+	WRITE_ONCE(vc->seg, seg);
+	vc->cg_id = p->id;
+	raw_spin_unlock_irqrestore(&vtel_lock, flags);
+	vtel_table_kick();
 }
 
 static void vtel_cache_forget(struct vtel_vm *vm)
@@ -255,23 +350,32 @@ void vtel_retire_all(void)
 	vtel_table_kick();
 }
 
-static bool vtel_vcpu_current(const struct vtel_vcpu *vc)
+/* A segment last zeroed before the latest reset reads as zero. */
+static bool vtel_seg_current(const struct vtel_seg *seg)
 {
-	/* Pairs with vtel_vcpu_reset(): counters read after are zeroed. */
-	return smp_load_acquire(&vc->reset_gen) == READ_ONCE(vtel_reset_gen);
+	/* Pairs with vtel_seg_zero(): counters read after are zeroed. */
+	return smp_load_acquire(&seg->reset_gen) == READ_ONCE(vtel_reset_gen);
 }
 
-/* Adds one vCPU's totals; a vCPU not yet reset since vtel_reset() reads 0. */
+static void vtel_totals_seg(const struct vtel_seg *seg, struct vtel_totals *t)
+{
+	if (!vtel_seg_current(seg))
+		return;
+	t->exits += READ_ONCE(seg->exits);
+	t->handling_ns += READ_ONCE(seg->handling_ns);
+	t->guest_ns += READ_ONCE(seg->guest_ns);
+	t->slow_exits += READ_ONCE(seg->slow_exits);
+	t->reason_overflow += READ_ONCE(seg->reason_overflow);
+}
+
+/* Adds one vCPU's totals; caller holds rcu_read_lock(). */
 void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t)
 {
+	const struct vtel_seg *seg;
+
 	t->nr_vcpus++;
-	if (!vtel_vcpu_current(vc))
-		return;
-	t->exits += READ_ONCE(vc->exits);
-	t->handling_ns += READ_ONCE(vc->handling_ns);
-	t->guest_ns += READ_ONCE(vc->guest_ns);
-	t->slow_exits += READ_ONCE(vc->slow_exits);
-	t->reason_overflow += READ_ONCE(vc->reason_overflow);
+	list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
+		vtel_totals_seg(seg, t);
 }
 
 /* Adds a VM's totals; caller holds rcu_read_lock(). */
@@ -281,6 +385,25 @@ void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t)
 
 	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node)
 		vtel_totals_vcpu(vc, t);
+}
+
+/* Adds a cgroup's own totals; caller holds rcu_read_lock(). */
+void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t)
+{
+	const struct vtel_seg *seg;
+
+	list_for_each_entry_rcu(seg, &cg->segs, cg_node)
+		vtel_totals_seg(seg, t);
+	vtel_totals_seg(&cg->departed, t);
+}
+
+/* Is @cg the cgroup @id at @level or one of its descendants? */
+bool vtel_cg_in(const struct vtel_cg *cg, u64 id, u32 level)
+{
+	if (cg->path.id == id)
+		return true;
+	return level < VTEL_CG_DEPTH && cg->path.level > level &&
+	       cg->path.ids[level] == id;
 }
 
 /* The newest VM of a process. */
@@ -300,16 +423,26 @@ int vtel_vm_by_pid(pid_t pid, u32 *vm_id)
 	return err;
 }
 
-static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
+static void vtel_agg_add_seg(struct vtel_agg *a, const struct vtel_seg *seg)
 {
 	unsigned int i, n;
 
-	vtel_totals_vcpu(vc, &a->t);
-	if (!vtel_vcpu_current(vc))
+	vtel_totals_seg(seg, &a->t);
+	if (!vtel_seg_current(seg))
 		return;
-	n = READ_ONCE(vc->nr_slots);
+	/* Pairs with vtel_slot_new(): slots below nr_slots are set up. */
+	n = smp_load_acquire(&seg->nr_slots);
 	for (i = 0; i < n; i++)
-		vtel_stats_merge(&a->reason[vc->reason_of[i]], &vc->slot[i]);
+		vtel_stats_merge(&a->reason[seg->reason_of[i]], &seg->slot[i]);
+}
+
+static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
+{
+	const struct vtel_seg *seg;
+
+	a->t.nr_vcpus++;
+	list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
+		vtel_agg_add_seg(a, seg);
 }
 
 static void vtel_agg_add_vm(struct vtel_agg *a, const struct vtel_vm *vm)
@@ -330,11 +463,12 @@ static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
 	dst->t.untracked_exits += src->t.untracked_exits;
 	dst->t.reason_overflow += src->t.reason_overflow;
 	dst->t.slow_exits += src->t.slow_exits;
+	dst->t.cg_stale_exits += src->t.cg_stale_exits;
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
 }
 
-/* The exits of a CPU that no vCPU record holds. */
+/* The exits of a CPU that no segment holds. */
 static void vtel_agg_add_untracked(struct vtel_agg *a,
 				   const struct vtel_pcpu *pc)
 {
@@ -344,6 +478,7 @@ static void vtel_agg_add_untracked(struct vtel_agg *a,
 		return;
 	a->t.exits += READ_ONCE(pc->untracked_exits);
 	a->t.untracked_exits += READ_ONCE(pc->untracked_exits);
+	a->t.cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		a->reason[i].count += READ_ONCE(pc->untracked[i]);
 }
@@ -419,6 +554,34 @@ int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
 	return err;
 }
 
+/*
+ * A cgroup's view: its own segments and departed numbers, and with
+ * @rollup those of every tracked descendant. -ENOENT if nothing is known
+ * of it (a cgroup with no record and no tracked descendant is not an error
+ * for a rollup: it reads as zero).
+ */
+int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup)
+{
+	const struct vtel_seg *seg;
+	struct vtel_cg *cg;
+	int err = rollup ? 0 : -ENOENT;
+
+	memset(a, 0, sizeof(*a));
+	mutex_lock(&vtel_fold_mutex);
+	rcu_read_lock();
+	vtel_for_each_cg(cg) {
+		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
+			continue;
+		list_for_each_entry_rcu(seg, &cg->segs, cg_node)
+			vtel_agg_add_seg(a, seg);
+		vtel_agg_add_seg(a, &cg->departed);
+		err = 0;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_fold_mutex);
+	return err;
+}
+
 void vtel_counters(struct vtel_counters *c)
 {
 	unsigned long flags;
@@ -428,6 +591,20 @@ void vtel_counters(struct vtel_counters *c)
 	raw_spin_unlock_irqrestore(&vtel_lock, flags);
 }
 
+static void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
+{
+	seg->exits = 0;
+	seg->guest_ns = 0;
+	seg->handling_ns = 0;
+	seg->reason_overflow = 0;
+	seg->slow_exits = 0;
+	seg->nr_slots = 0;
+	memset(seg->slot_of, 0, sizeof(seg->slot_of));
+	memset(seg->slot, 0, sizeof(seg->slot));
+	/* Publish the zeroed counters before the generation readers check. */
+	smp_store_release(&seg->reset_gen, gen);
+}
+
 /*
  * Reset is lazy: bumping the generation makes every record read as zero,
  * and each vCPU and CPU zeroes its own counters on its next event. Nothing
@@ -435,26 +612,20 @@ void vtel_counters(struct vtel_counters *c)
  */
 void vtel_reset(void)
 {
+	struct vtel_cg *cg;
+	u32 gen;
+
 	mutex_lock(&vtel_fold_mutex);
+	gen = vtel_reset_gen + 1;
 	if (vtel_evicted)
 		memset(vtel_evicted, 0, sizeof(*vtel_evicted));
-	WRITE_ONCE(vtel_reset_gen, vtel_reset_gen + 1);
+	/* Departed totals are written only under this mutex. */
+	rcu_read_lock();
+	vtel_for_each_cg(cg)
+		vtel_seg_zero(&cg->departed, gen);
+	rcu_read_unlock();
+	WRITE_ONCE(vtel_reset_gen, gen);
 	mutex_unlock(&vtel_fold_mutex);
-}
-
-static void vtel_vcpu_reset(struct vtel_vcpu *vc, u32 gen)
-{
-	vc->exits = 0;
-	vc->guest_ns = 0;
-	vc->handling_ns = 0;
-	vc->reason_overflow = 0;
-	vc->slow_exits = 0;
-	vc->pending = 0;
-	vc->nr_slots = 0;
-	memset(vc->slot_of, 0, sizeof(vc->slot_of));
-	memset(vc->slot, 0, sizeof(vc->slot));
-	/* Publish the zeroed counters before the generation readers check. */
-	smp_store_release(&vc->reset_gen, gen);
 }
 
 static void vtel_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
@@ -463,63 +634,72 @@ static void vtel_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
 	pc->handling_ns = 0;
 	pc->guest_ns = 0;
 	pc->untracked_exits = 0;
+	pc->cg_stale_exits = 0;
 	memset(pc->untracked, 0, sizeof(pc->untracked));
 	/* Publish the zeroed counters before the generation readers check. */
 	smp_store_release(&pc->reset_gen, gen);
 }
 
 static __always_inline void vtel_sync(struct vtel_pcpu *pc,
-				      struct vtel_vcpu *vc)
+				      struct vtel_vcpu *vc,
+				      struct vtel_seg *seg)
 {
 	u32 gen = READ_ONCE(vtel_reset_gen);
 
 	if (unlikely(pc->reset_gen != gen))
 		vtel_pcpu_reset(pc, gen);
-	if (vc && unlikely(vc->reset_gen != gen))
-		vtel_vcpu_reset(vc, gen);
+	if (unlikely(seg->reset_gen != gen)) {
+		vtel_seg_zero(seg, gen);
+		vc->pending = 0;
+	}
 }
 
-static u8 vtel_slot_new(struct vtel_vcpu *vc, unsigned int reason)
+static u8 vtel_slot_new(struct vtel_seg *seg, unsigned int reason)
 {
-	u8 slot = vc->nr_slots;
+	u8 slot = seg->nr_slots;
 
-	if (slot >= VTEL_VCPU_SLOTS)
+	if (slot >= VTEL_SEG_SLOTS)
 		return 0;
-	vc->reason_of[slot] = reason;
-	vc->slot_of[reason] = slot + 1;
+	seg->reason_of[slot] = reason;
+	seg->slot_of[reason] = slot + 1;
 	/* Readers walk [0, nr_slots): publish the slot after its reason. */
-	smp_store_release(&vc->nr_slots, slot + 1);
+	smp_store_release(&seg->nr_slots, slot + 1);
 	return slot + 1;
 }
 
 void vtel_account_exit(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 		       unsigned int reason, u64 now)
 {
+	struct vtel_seg *seg = vc ? vc->seg : NULL;
 	u8 slot;
 
-	vtel_sync(pc, vc);
-	pc->exits++;
-	if (unlikely(!vc)) {
+	if (unlikely(!seg)) {
+		/* No record: counted per CPU only, never lost. */
+		if (unlikely(pc->reset_gen != READ_ONCE(vtel_reset_gen)))
+			vtel_pcpu_reset(pc, READ_ONCE(vtel_reset_gen));
+		pc->exits++;
 		pc->untracked_exits++;
 		pc->untracked[reason]++;
 		return;
 	}
+	vtel_sync(pc, vc, seg);
+	pc->exits++;
 	if (likely(vc->last_entry_ns && now > vc->last_entry_ns)) {
 		u64 d = now - vc->last_entry_ns;
 
-		vc->guest_ns += d;
+		seg->guest_ns += d;
 		pc->guest_ns += d;
 	}
 	vc->last_exit_ns = now;
 	vc->in_exit = true;
-	vc->exits++;
-	slot = vc->slot_of[reason];
+	seg->exits++;
+	slot = seg->slot_of[reason];
 	if (unlikely(!slot))
-		slot = vtel_slot_new(vc, reason);
+		slot = vtel_slot_new(seg, reason);
 	if (likely(slot)) {
-		vc->slot[slot - 1].count++;
+		seg->slot[slot - 1].count++;
 	} else {
-		vc->reason_overflow++;
+		seg->reason_overflow++;
 		pc->untracked[reason]++;
 	}
 	vc->pending = slot;
@@ -527,89 +707,159 @@ void vtel_account_exit(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 
 void vtel_account_entry(struct vtel_pcpu *pc, struct vtel_vcpu *vc, u64 now)
 {
+	struct vtel_seg *seg;
+
 	if (unlikely(!vc))
 		return;
-	vtel_sync(pc, vc);
-	if (likely(vc->in_exit)) {
+	seg = vc->seg;
+	if (likely(seg && vc->in_exit)) {
 		u64 d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
 
+		vtel_sync(pc, vc, seg);
 		if (likely(vc->pending))
-			vtel_stats_time(&vc->slot[vc->pending - 1], d);
-		vc->handling_ns += d;
+			vtel_stats_time(&seg->slot[vc->pending - 1], d);
+		seg->handling_ns += d;
 		pc->handling_ns += d;
 		if (unlikely(d > READ_ONCE(vtel_slow_ns)))
-			vc->slow_exits++;
+			seg->slow_exits++;
 		vc->in_exit = false;
 	}
 	vc->last_entry_ns = now;
 }
 
-/* Pools: allocated here in process context, consumed by the slow path. */
+/* Pools: allocated here in process context, consumed by the slow paths. */
+struct vtel_pool_spec {
+	struct vtel_pool *pool;
+	size_t size;
+	size_t free_node;
+	u32 spare;
+	u32 max;
+};
+
+static void *vtel_record_alloc(const struct vtel_pool_spec *s)
+{
+	void *p = kvzalloc(s->size, GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	if (s->pool == &vtel_vm_pool) {
+		struct vtel_vm *vm = p;
+
+		INIT_LIST_HEAD(&vm->vcpus);
+	} else if (s->pool == &vtel_vcpu_pool) {
+		struct vtel_vcpu *vc = p;
+
+		INIT_LIST_HEAD(&vc->segs);
+	} else if (s->pool == &vtel_cg_pool) {
+		struct vtel_cg *cg = p;
+
+		INIT_LIST_HEAD(&cg->segs);
+	}
+	return p;
+}
+
 static void vtel_refill(void)
 {
+	const struct vtel_pool_spec specs[] = {
+		{ &vtel_vm_pool, sizeof(struct vtel_vm),
+		  offsetof(struct vtel_vm, free_node),
+		  vtel_lim.spare_vms, vtel_lim.max_vms },
+		{ &vtel_vcpu_pool, sizeof(struct vtel_vcpu),
+		  offsetof(struct vtel_vcpu, free_node),
+		  vtel_lim.spare_vcpus, vtel_lim.max_vcpus },
+		{ &vtel_seg_pool, sizeof(struct vtel_seg),
+		  offsetof(struct vtel_seg, free_node),
+		  vtel_lim.spare_vcpus, vtel_lim.max_segs },
+		{ &vtel_cg_pool, sizeof(struct vtel_cg),
+		  offsetof(struct vtel_cg, free_node),
+		  vtel_lim.spare_cgroups, vtel_lim.max_cgroups },
+	};
 	unsigned long flags;
+	unsigned int i;
 
-	for (;;) {
-		struct vtel_vcpu *vc = NULL;
-		struct vtel_vm *vm = NULL;
-		bool want_vm, want_vcpu;
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		const struct vtel_pool_spec *s = &specs[i];
 
-		raw_spin_lock_irqsave(&vtel_lock, flags);
-		want_vm = vtel_nr_free_vms < vtel_lim.spare_vms &&
-			  vtel_vm_records < vtel_lim.max_vms;
-		want_vcpu = vtel_nr_free_vcpus < vtel_lim.spare_vcpus &&
-			    vtel_vcpu_records < vtel_lim.max_vcpus;
-		raw_spin_unlock_irqrestore(&vtel_lock, flags);
-		if (!want_vm && !want_vcpu)
-			return;
-		if (want_vm) {
-			vm = kzalloc(sizeof(*vm), GFP_KERNEL);
-			if (!vm)
+		for (;;) {
+			bool want;
+			void *p;
+
+			raw_spin_lock_irqsave(&vtel_lock, flags);
+			want = s->pool->nr_free < s->spare &&
+			       s->pool->records < s->max;
+			raw_spin_unlock_irqrestore(&vtel_lock, flags);
+			if (!want)
+				break;
+			p = vtel_record_alloc(s);
+			if (!p)
 				return;
-			INIT_LIST_HEAD(&vm->vcpus);
-			INIT_HLIST_NODE(&vm->hnode);
+			raw_spin_lock_irqsave(&vtel_lock, flags);
+			list_add((struct list_head *)((char *)p + s->free_node),
+				 &s->pool->free);
+			s->pool->nr_free++;
+			s->pool->records++;
+			raw_spin_unlock_irqrestore(&vtel_lock, flags);
 		}
-		if (want_vcpu) {
-			vc = kvzalloc(sizeof(*vc), GFP_KERNEL);
-			if (!vc) {
-				kfree(vm);
-				return;
-			}
-			INIT_HLIST_NODE(&vc->hnode);
-		}
-		raw_spin_lock_irqsave(&vtel_lock, flags);
-		if (vm) {
-			list_add(&vm->free_node, &vtel_free_vms);
-			vtel_nr_free_vms++;
-			vtel_vm_records++;
-		}
-		if (vc) {
-			list_add(&vc->free_node, &vtel_free_vcpus);
-			vtel_nr_free_vcpus++;
-			vtel_vcpu_records++;
-		}
-		raw_spin_unlock_irqrestore(&vtel_lock, flags);
 	}
 }
 
+/* Adds @src into @dst, slot by slot; under vtel_fold_mutex. */
+static void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
+{
+	unsigned int i;
+
+	if (!vtel_seg_current(src))
+		return;
+	dst->exits += src->exits;
+	dst->guest_ns += src->guest_ns;
+	dst->handling_ns += src->handling_ns;
+	dst->slow_exits += src->slow_exits;
+	dst->reason_overflow += src->reason_overflow;
+	for (i = 0; i < src->nr_slots; i++) {
+		unsigned int r = src->reason_of[i];
+		u8 slot = dst->slot_of[r];
+
+		if (!slot)
+			slot = vtel_slot_new(dst, r);
+		if (slot)
+			vtel_stats_merge(&dst->slot[slot - 1], &src->slot[i]);
+		else
+			dst->reason_overflow += src->slot[i].count;
+	}
+}
+
+/* Moves an evicted VM's numbers to the host and cgroup totals. */
 static void vtel_fold_vm(struct vtel_vm *vm)
 {
-	struct vtel_agg *a = vtel_evicted;
+	struct vtel_vcpu *vc;
+	struct vtel_seg *seg;
 
-	if (a)
-		vtel_agg_add_vm(a, vm);
+	if (vtel_evicted)
+		vtel_agg_add_vm(vtel_evicted, vm);
+	list_for_each_entry(vc, &vm->vcpus, vm_node) {
+		list_for_each_entry(seg, &vc->segs, vcpu_node) {
+			struct vtel_cg *cg = READ_ONCE(seg->cg);
+
+			if (cg)
+				vtel_seg_fold(&cg->departed, seg);
+		}
+	}
 }
 
 static void vtel_vm_free(struct vtel_vm *vm)
 {
-	struct vtel_vcpu *vc, *tmp;
+	struct vtel_vcpu *vc, *tvc;
+	struct vtel_seg *seg, *tseg;
 
-	list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node)
+	list_for_each_entry_safe(vc, tvc, &vm->vcpus, vm_node) {
+		list_for_each_entry_safe(seg, tseg, &vc->segs, vcpu_node)
+			kvfree(seg);
 		kvfree(vc);
-	kfree(vm);
+	}
+	kvfree(vm);
 }
 
-/* Should the oldest retired VM go? Called under vtel_lock. */
+/* Should the earliest retired VM go? Called under vtel_lock. */
 static bool vtel_evict_due(struct vtel_vm *vm)
 {
 	if (vtel_cnt.vms_retired > vtel_lim.retired_vms)
@@ -619,9 +869,12 @@ static bool vtel_evict_due(struct vtel_vm *vm)
 		       vtel_lim.retired_secs * HZ))
 		return true;
 	/* Records are scarce: retired VMs make way for live ones. */
-	if (!vtel_nr_free_vcpus && vtel_vcpu_records >= vtel_lim.max_vcpus)
+	if (!vtel_vcpu_pool.nr_free &&
+	    vtel_vcpu_pool.records >= vtel_lim.max_vcpus)
 		return true;
-	if (!vtel_nr_free_vms && vtel_vm_records >= vtel_lim.max_vms)
+	if (!vtel_seg_pool.nr_free && vtel_seg_pool.records >= vtel_lim.max_segs)
+		return true;
+	if (!vtel_vm_pool.nr_free && vtel_vm_pool.records >= vtel_lim.max_vms)
 		return true;
 	return false;
 }
@@ -629,6 +882,8 @@ static bool vtel_evict_due(struct vtel_vm *vm)
 static bool vtel_evict_one(void)
 {
 	struct vtel_vm *vm, *victim = NULL;
+	struct vtel_vcpu *vc;
+	struct vtel_seg *seg;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vtel_lock, flags);
@@ -650,12 +905,20 @@ static bool vtel_evict_one(void)
 	rcu_read_unlock();
 	raw_spin_lock_irqsave(&vtel_lock, flags);
 	list_del_rcu(&victim->node);
+	list_for_each_entry(vc, &victim->vcpus, vm_node) {
+		list_for_each_entry(seg, &vc->segs, vcpu_node) {
+			if (seg->cg)
+				list_del_rcu(&seg->cg_node);
+			vtel_seg_pool.records--;
+			vtel_cnt.segs--;
+		}
+	}
 	vtel_cnt.vms_retired--;
 	vtel_cnt.vcpus -= victim->nr_vcpus;
 	vtel_cnt.evicted_vms++;
 	vtel_cnt.generation++;
-	vtel_vm_records--;
-	vtel_vcpu_records -= victim->nr_vcpus;
+	vtel_vm_pool.records--;
+	vtel_vcpu_pool.records -= victim->nr_vcpus;
 	raw_spin_unlock_irqrestore(&vtel_lock, flags);
 	mutex_unlock(&vtel_fold_mutex);
 
@@ -663,6 +926,50 @@ static bool vtel_evict_one(void)
 	vtel_vm_free(victim);
 	return true;
 }
+
+/*
+ * Free the records of removed cgroups. @alive says whether a cgroup id
+ * still exists. Their segments stay with their vCPUs for the VM views.
+ */
+void vtel_cgroups_release(bool (*alive)(u64 id))
+{
+	struct vtel_cg *cg, *tmp;
+	struct vtel_seg *seg;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	/*
+	 * alive() may sleep: ask before locking. Only this worker frees
+	 * cgroup records, so the list can be walked meanwhile.
+	 */
+	list_for_each_entry_rcu(cg, &vtel_cgs, node, true)
+		cg->gone = !alive(cg->path.id);
+
+	mutex_lock(&vtel_fold_mutex);
+	raw_spin_lock_irqsave(&vtel_lock, flags);
+	list_for_each_entry_safe(cg, tmp, &vtel_cgs, node) {
+		if (!cg->gone)
+			continue;
+		list_for_each_entry(seg, &cg->segs, cg_node)
+			WRITE_ONCE(seg->cg, NULL);
+		list_del_rcu(&cg->node);
+		hlist_del_rcu(&cg->hnode);
+		list_add(&cg->free_node, &gone);
+		vtel_cnt.cgroups--;
+		vtel_cnt.cgroups_released++;
+		vtel_cnt.generation++;
+		vtel_cg_pool.records--;
+	}
+	raw_spin_unlock_irqrestore(&vtel_lock, flags);
+	mutex_unlock(&vtel_fold_mutex);
+	if (list_empty(&gone))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(cg, tmp, &gone, free_node)
+		kvfree(cg);
+}
+
+static bool (*vtel_cg_alive)(u64 id);
 
 /* The worker: evict what is due, refill the pools, tell the views. */
 void vtel_table_maintain(void)
@@ -675,6 +982,8 @@ void vtel_table_maintain(void)
 		vtel_table_changed();
 	while (vtel_evict_one())
 		evicted = true;
+	if (vtel_cg_alive)
+		vtel_cgroups_release(vtel_cg_alive);
 	if (evicted && vtel_table_changed)
 		vtel_table_changed();
 }
@@ -684,48 +993,74 @@ static void vtel_work_fn(struct work_struct *work)
 	vtel_table_maintain();
 }
 
-int vtel_table_init(const struct vtel_limits *lim)
+void vtel_table_set_cg_alive(bool (*alive)(u64 id))
 {
+	vtel_cg_alive = alive;
+}
+
+const struct vtel_limits *vtel_table_limits(void)
+{
+	return &vtel_lim;
+}
+
+static void vtel_pool_init(struct vtel_pool *p)
+{
+	INIT_LIST_HEAD(&p->free);
+	p->nr_free = 0;
+	p->records = 0;
+}
+
+static struct hlist_head *vtel_hash_alloc(u32 n, unsigned int *bits)
+{
+	struct hlist_head *h;
 	unsigned int i;
 
+	*bits = ilog2(roundup_pow_of_two(max(n, 2U)));
+	h = kvcalloc(1U << *bits, sizeof(*h), GFP_KERNEL);
+	if (h)
+		for (i = 0; i < (1U << *bits); i++)
+			INIT_HLIST_HEAD(&h[i]);
+	return h;
+}
+
+int vtel_table_init(const struct vtel_limits *lim)
+{
 	vtel_lim = *lim;
 	vtel_lim.max_vms = max(vtel_lim.max_vms, 1U);
 	vtel_lim.max_vcpus = max(vtel_lim.max_vcpus, 1U);
+	vtel_lim.max_segs = max(vtel_lim.max_segs, vtel_lim.max_vcpus);
+	vtel_lim.max_cgroups = max(vtel_lim.max_cgroups, 1U);
 	vtel_lim.spare_vms = clamp(vtel_lim.spare_vms, 1U, vtel_lim.max_vms);
 	vtel_lim.spare_vcpus = clamp(vtel_lim.spare_vcpus, 1U,
 				     vtel_lim.max_vcpus);
+	vtel_lim.spare_cgroups = clamp(vtel_lim.spare_cgroups, 1U,
+				       vtel_lim.max_cgroups);
 	memset(&vtel_cnt, 0, sizeof(vtel_cnt));
 	vtel_next_vm_id = 0;
 	vtel_reset_gen = 0;
+	vtel_pool_init(&vtel_vm_pool);
+	vtel_pool_init(&vtel_vcpu_pool);
+	vtel_pool_init(&vtel_seg_pool);
+	vtel_pool_init(&vtel_cg_pool);
 
-	vtel_vm_bits = ilog2(roundup_pow_of_two(vtel_lim.max_vms));
-	vtel_vcpu_bits = ilog2(roundup_pow_of_two(vtel_lim.max_vcpus));
-	vtel_vm_hash = kvcalloc(1U << vtel_vm_bits, sizeof(*vtel_vm_hash),
-				GFP_KERNEL);
-	vtel_vcpu_hash = kvcalloc(1U << vtel_vcpu_bits,
-				  sizeof(*vtel_vcpu_hash), GFP_KERNEL);
+	vtel_vm_hash = vtel_hash_alloc(vtel_lim.max_vms, &vtel_vm_bits);
+	vtel_vcpu_hash = vtel_hash_alloc(vtel_lim.max_vcpus, &vtel_vcpu_bits);
+	vtel_cg_hash = vtel_hash_alloc(vtel_lim.max_cgroups, &vtel_cg_bits);
 	vtel_evicted = kvzalloc(sizeof(*vtel_evicted), GFP_KERNEL);
 	vtel_pcpu = alloc_percpu(struct vtel_pcpu);
-	if (!vtel_vm_hash || !vtel_vcpu_hash || !vtel_evicted || !vtel_pcpu)
+	if (!vtel_vm_hash || !vtel_vcpu_hash || !vtel_cg_hash ||
+	    !vtel_evicted || !vtel_pcpu)
 		goto err;
-	for (i = 0; i < (1U << vtel_vm_bits); i++)
-		INIT_HLIST_HEAD(&vtel_vm_hash[i]);
-	for (i = 0; i < (1U << vtel_vcpu_bits); i++)
-		INIT_HLIST_HEAD(&vtel_vcpu_hash[i]);
 
 	vtel_refill();
-	if (!vtel_nr_free_vms || !vtel_nr_free_vcpus)
+	if (!vtel_vm_pool.nr_free || !vtel_vcpu_pool.nr_free ||
+	    !vtel_seg_pool.nr_free || !vtel_cg_pool.nr_free)
 		goto err;
 	WRITE_ONCE(vtel_table_live, true);
 	return 0;
 err:
 	vtel_table_exit();
 	return -ENOMEM;
-}
-
-const struct vtel_limits *vtel_table_limits(void)
-{
-	return &vtel_lim;
 }
 
 /* Stop the worker; probes must be gone already. */
@@ -735,11 +1070,20 @@ void vtel_table_stop(void)
 	cancel_work_sync(&vtel_work);
 }
 
+static void vtel_pool_free(struct vtel_pool *p, size_t free_node)
+{
+	struct list_head *n, *tmp;
+
+	list_for_each_safe(n, tmp, &p->free)
+		kvfree((char *)n - free_node);
+	vtel_pool_init(p);
+}
+
 /* Called once nothing can reach the tables. */
 void vtel_table_exit(void)
 {
-	struct vtel_vcpu *vc, *tvc;
 	struct vtel_vm *vm, *tvm;
+	struct vtel_cg *cg, *tcg;
 
 	vtel_table_stop();
 	synchronize_rcu();
@@ -747,20 +1091,20 @@ void vtel_table_exit(void)
 		list_del(&vm->node);
 		vtel_vm_free(vm);
 	}
-	list_for_each_entry_safe(vm, tvm, &vtel_free_vms, free_node)
-		kfree(vm);
-	list_for_each_entry_safe(vc, tvc, &vtel_free_vcpus, free_node)
-		kvfree(vc);
-	INIT_LIST_HEAD(&vtel_free_vms);
-	INIT_LIST_HEAD(&vtel_free_vcpus);
-	vtel_nr_free_vms = 0;
-	vtel_nr_free_vcpus = 0;
-	vtel_vm_records = 0;
-	vtel_vcpu_records = 0;
+	list_for_each_entry_safe(cg, tcg, &vtel_cgs, node) {
+		list_del(&cg->node);
+		kvfree(cg);
+	}
+	vtel_pool_free(&vtel_vm_pool, offsetof(struct vtel_vm, free_node));
+	vtel_pool_free(&vtel_vcpu_pool, offsetof(struct vtel_vcpu, free_node));
+	vtel_pool_free(&vtel_seg_pool, offsetof(struct vtel_seg, free_node));
+	vtel_pool_free(&vtel_cg_pool, offsetof(struct vtel_cg, free_node));
 	free_percpu(vtel_pcpu);
 	vtel_pcpu = NULL;
 	kvfree(vtel_evicted);
 	vtel_evicted = NULL;
+	kvfree(vtel_cg_hash);
+	vtel_cg_hash = NULL;
 	kvfree(vtel_vcpu_hash);
 	vtel_vcpu_hash = NULL;
 	kvfree(vtel_vm_hash);

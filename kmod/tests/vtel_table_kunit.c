@@ -14,6 +14,9 @@
 static struct vtel_limits vtel_test_lim = {
 	.max_vms = 3,
 	.max_vcpus = 4,
+	.max_segs = 6,
+	.max_cgroups = 4,
+	.spare_cgroups = 4,
 	.retired_vms = 1,
 	.retired_secs = 0,
 	.spare_vms = 3,
@@ -42,10 +45,30 @@ static struct vtel_pcpu *pcpu(void)
 	return per_cpu_ptr(vtel_pcpu, 0);
 }
 
+/* A cgroup path root(1)/.../id, levels numbered from the root. */
+static void cg_path(struct vtel_cg_path *p, const u64 *ids, u32 level)
+{
+	memset(p, 0, sizeof(*p));
+	p->level = level;
+	p->id = ids[level];
+	memcpy(p->ids, ids, (level + 1) * sizeof(*ids));
+}
+
+static const u64 cg_root[] = { 1 };
+
+/* A vCPU whose thread is in the root cgroup, as the probes would see it. */
 static struct vtel_vcpu *vcpu(struct kunit *test, unsigned long vm,
 			      unsigned long id)
 {
-	return vtel_vcpu_lookup_slow(KEY(vm * 100 + id), KEY(vm), id);
+	struct vtel_vcpu *vc = vtel_vcpu_lookup_slow(KEY(vm * 100 + id),
+						     KEY(vm), id);
+	struct vtel_cg_path p;
+
+	if (vc && vc->cg_id != 1) {
+		cg_path(&p, cg_root, 0);
+		vtel_vcpu_set_cgroup(vc, &p);
+	}
+	return vc;
 }
 
 /* One exit of @reason at @t handled for @handling ns after @guest ns. */
@@ -172,9 +195,9 @@ static void vtel_table_reason_slots_overflow(struct kunit *test)
 	u64 t = 1;
 
 	KUNIT_ASSERT_NOT_NULL(test, vc);
-	for (r = 1; r < vtel_reason_count() && n < VTEL_VCPU_SLOTS + 5; r++, n++)
+	for (r = 1; r < vtel_reason_count() && n < VTEL_SEG_SLOTS + 5; r++, n++)
 		exit_entry(vc, r, &t, 1, 1);
-	KUNIT_ASSERT_EQ(test, n, VTEL_VCPU_SLOTS + 5);
+	KUNIT_ASSERT_EQ(test, n, VTEL_SEG_SLOTS + 5);
 
 	KUNIT_ASSERT_EQ(test, vtel_agg_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, n);
@@ -267,6 +290,113 @@ static void vtel_table_reset_zeroes_everything(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->reason[io].total_ns, 30);
 }
 
+static void vtel_table_cgroup_move_splits(struct kunit *test)
+{
+	static const u64 vm1[] = { 1, 10, 11 }, vm2[] = { 1, 10, 12 };
+	static const u64 other[] = { 1, 20 };
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *v1, *v2;
+	struct vtel_cg_path p;
+	u64 t = 1;
+	int i;
+
+	v1 = vtel_vcpu_lookup_slow(KEY(101), KEY(1), 0);
+	v2 = vtel_vcpu_lookup_slow(KEY(201), KEY(2), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	KUNIT_ASSERT_NOT_NULL(test, v2);
+	/* No segment yet: the exit is counted, as untracked. */
+	exit_entry(v1, io, &t, 1, 1);
+	cg_path(&p, vm1, 2);
+	vtel_vcpu_set_cgroup(v1, &p);
+	cg_path(&p, vm2, 2);
+	vtel_vcpu_set_cgroup(v2, &p);
+	for (i = 0; i < 3; i++)
+		exit_entry(v1, io, &t, 10, 100);
+	for (i = 0; i < 5; i++)
+		exit_entry(v2, io, &t, 10, 100);
+	/* v1's thread moves to another tenant. */
+	cg_path(&p, other, 1);
+	vtel_vcpu_set_cgroup(v1, &p);
+	for (i = 0; i < 7; i++)
+		exit_entry(v1, io, &t, 10, 100);
+
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 11, 2, false), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 3);
+	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 300);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 20, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 7);
+	/* The tenant has no vCPU of its own: own view unknown, rollup 3+5. */
+	KUNIT_EXPECT_EQ(test, vtel_agg_cgroup(a, 10, 1, false), -ENOENT);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 10, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 8);
+	KUNIT_EXPECT_EQ(test, a->reason[io].count, 8);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 1, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 15);
+	/* The VM view is whole across the move, plus the untracked exit. */
+	KUNIT_ASSERT_EQ(test, vtel_agg_vm(a, vm_id_of(v1)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 10);
+	vtel_agg_host(a);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 16);
+	KUNIT_EXPECT_EQ(test, a->t.untracked_exits, 1);
+}
+
+static bool cg_alive_except_11(u64 id)
+{
+	return id != 11;
+}
+
+static void vtel_table_cgroup_lifetime(struct kunit *test)
+{
+	static const u64 vm1[] = { 1, 10, 11 };
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_agg *a = test->priv;
+	struct vtel_counters c;
+	struct vtel_vcpu *v1;
+	struct vtel_cg_path p;
+	u64 t = 1;
+
+	v1 = vtel_vcpu_lookup_slow(KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	cg_path(&p, vm1, 2);
+	vtel_vcpu_set_cgroup(v1, &p);
+	exit_entry(v1, io, &t, 10, 100);
+	exit_entry(v1, io, &t, 10, 100);
+
+	/* The VM goes and is evicted: the cgroup keeps its numbers. */
+	vtel_vm_retire(KEY(1));
+	v1 = vtel_vcpu_lookup_slow(KEY(301), KEY(3), 0);
+	vtel_vm_retire(KEY(3));
+	vtel_table_maintain();
+	vtel_counters(&c);
+	KUNIT_EXPECT_EQ(test, c.evicted_vms, 1);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 11, 2, false), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
+	KUNIT_EXPECT_EQ(test, a->reason[io].timed, 2);
+	KUNIT_EXPECT_EQ(test, a->reason[io].total_ns, 200);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 10, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
+
+	/* rmdir: the record is released and the id is unknown. */
+	vtel_cgroups_release(cg_alive_except_11);
+	vtel_counters(&c);
+	KUNIT_EXPECT_EQ(test, c.cgroups_released, 1);
+	KUNIT_EXPECT_EQ(test, vtel_agg_cgroup(a, 11, 2, false), -ENOENT);
+	/* The host total does not lose what the cgroup had. */
+	vtel_agg_host(a);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
+
+	/* Recreated at the same path it is a new id, and starts at zero. */
+	v1 = vtel_vcpu_lookup_slow(KEY(401), KEY(4), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	p.id = 13;
+	p.ids[2] = 13;
+	vtel_vcpu_set_cgroup(v1, &p);
+	exit_entry(v1, io, &t, 10, 100);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 13, 2, false), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
+}
+
 static struct kunit_case vtel_table_cases[] = {
 	KUNIT_CASE(vtel_table_accounts_one_vcpu),
 	KUNIT_CASE(vtel_table_sums_vcpus_and_host),
@@ -274,6 +404,8 @@ static struct kunit_case vtel_table_cases[] = {
 	KUNIT_CASE(vtel_table_reason_slots_overflow),
 	KUNIT_CASE(vtel_table_retire_evict_keep_host),
 	KUNIT_CASE(vtel_table_reset_zeroes_everything),
+	KUNIT_CASE(vtel_table_cgroup_move_splits),
+	KUNIT_CASE(vtel_table_cgroup_lifetime),
 	{}
 };
 

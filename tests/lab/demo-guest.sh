@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# In-guest part of tests/lab/demo.sh: run a few VMs with different exit
+# mixes at the same time, then show what vtel's debugfs files say (or, with
+# no vtel.ko, what KVM's own counters say).  Output between the BEGIN and
+# END markers is what demo.sh shows.
+. /lab/lib.sh
+cd /tmp
+
+show() {
+	echo
+	echo "---- $1"
+	cat "$1"
+}
+
+load_kvm || fail demo-kvm-load "kvm modules did not load"
+have_vtel=0
+if [ -f "$VTEL_KO" ]; then
+	if insmod "$VTEL_KO"; then have_vtel=1; else fail demo-vtel-insmod "insmod vtel.ko failed"; fi
+fi
+
+echo "=== VTEL-DEMO-BEGIN"
+echo "Kernel $(uname -r) under QEMU/TCG, nested SVM; $(nproc) vCPUs."
+[ $have_vtel = 1 ] && echo "vtel $(awk '$1 == "version" { print $2 }' $DBG/summary) loaded after kvm."
+echo
+echo "Four VMMs at once (each holds its VMs open for 3 s after running):"
+echo "  A: io-heavy     --io 5000 --cpuid 100 --mmio 50"
+echo "  B: cpuid-heavy  --io 200 --cpuid 3000 --vcpus 2"
+echo "  C: mmio-heavy   --io 300 --mmio 1500"
+echo "  D: two VMs      --io 400 --cpuid 400 --mmio 100 --vms 2"
+t=$(uptime_s)
+vmm a.out --io 5000 --cpuid 100 --mmio 50 --hold 3 & pa=$!
+vmm b.out --io 200 --cpuid 3000 --vcpus 2 --hold 3 & pb=$!
+vmm c.out --io 300 --mmio 1500 --hold 3 & pc=$!
+vmm d.out --io 400 --cpuid 400 --mmio 100 --vms 2 --hold 3 & pd=$!
+# Wait until every vCPU has reported (the VMs are still open).
+reported() { [ "$(cat a.out b.out c.out d.out 2>/dev/null | grep -c '^vm=')" -ge 6 ]; }
+wait_until 20 reported || fail demo-vmm-report "not every vCPU reported within 20 s"
+echo "All guests halted after $(since "$t")s."
+
+echo
+echo "KVM's own per-vCPU counters (KVM_GET_STATS_FD), the oracle:"
+for f in a b c d; do
+	sed "s/^/  $f: /" $f.out | awk '{ printf "%s", $1; for (i = 2; i <= NF; i++) if ($i !~ /^(tid|rounds|guest_)/) printf " %s", $i; print "" }'
+done
+
+if [ $have_vtel = 1 ]; then
+	echo
+	echo "What vtel shows while the VMs are live:"
+	show $DBG/summary
+	show $DBG/exits
+	[ -f $DBG/categories ] && show $DBG/categories
+	show $DBG/vms
+	show $DBG/cpus
+	for f in a b c d; do
+		pid=$(field pid <$f.out | head -n1)
+		for dir in $(awk -v p="$pid" '$1 !~ /^#/ && $2 == p { print $10 }' $DBG/vms); do
+			wait_until 2 [ -f $DBG/vm/$dir/vcpus ]
+			show $DBG/vm/$dir/exits
+			show $DBG/vm/$dir/vcpus
+		done
+	done
+	pid=$(field pid <b.out | head -n1)
+	show $DBG/vm/$pid/vcpu1/exits
+fi
+wait $pa $pb $pc $pd
+if [ $have_vtel = 1 ]; then
+	echo
+	echo "After the VMMs exited, their VMs are retired but still listed:"
+	show $DBG/vms
+fi
+
+echo
+kvm_total=$(cat a.out b.out c.out d.out | sumf exits)
+if [ $have_vtel = 1 ]; then
+	vtel_total=$(awk '$1 == "exits" { print $2 }' $DBG/summary)
+	echo "Total exits: KVM counted $kvm_total, vtel counted $vtel_total."
+else
+	echo "Total exits counted by KVM: $kvm_total."
+	echo "(No vtel.ko for $(uname -r): build it with 'make modules-all' to see vtel's views.)"
+fi
+echo "=== VTEL-DEMO-END"
+
+for f in a b c d; do
+	check "demo-vmm-$f" "testvmm failed: $(cat $f.out.err)" [ ! -s $f.out.err ]
+done
+[ $have_vtel = 1 ] && t_eq demo-vtel-matches-kvm "$vtel_total" "$kvm_total"
+rmmod vtel 2>/dev/null
+lab_done

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# In-guest helpers for the lab scripts (busybox sh).  Source with
+#   . /lab/lib.sh
+# Report with pass/fail (TAP-like lines the runner counts) and end with done.
+
+KMOD=/lab/kmod
+VMM=/bin/vtel-testvmm
+VTEL_KO=/lab/vtel.ko
+DBG=/sys/kernel/debug/vtel
+T0=$(cut -d' ' -f1 /proc/uptime)
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }'; }
+say() { echo "# $*"; }
+
+pass() { echo "ok - $1"; }
+fail() { _n=$1; shift; echo "not ok - $_n: $*"; }
+# check NAME WHY CMD...: pass if CMD succeeds, else fail with WHY.
+check() { _n=$1 _w=$2; shift 2; if "$@"; then pass "$_n"; else fail "$_n" "$_w"; fi; }
+# Numeric comparisons that fail loudly on empty or non-numeric values.
+isnum() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
+t_eq() { if isnum "$2" && isnum "$3" && [ "$2" -eq "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi; }
+t_ge() { if isnum "$2" && isnum "$3" && [ "$2" -ge "$3" ]; then pass "$1"; else fail "$1" "got '$2', want >= '$3'"; fi; }
+t_le() { if isnum "$2" && isnum "$3" && [ "$2" -le "$3" ]; then pass "$1"; else fail "$1" "got '$2', want <= '$3'"; fi; }
+t_gt() { if isnum "$2" && isnum "$3" && [ "$2" -gt "$3" ]; then pass "$1"; else fail "$1" "got '$2', want > '$3'"; fi; }
+
+lab_done() {
+	echo "# script time $(since "$T0")s"
+	echo VTEL-LAB-DONE
+}
+
+# field KEY < lines: the value of KEY=... on each line.
+field() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }'; }
+# sumf KEY < lines: the sum of KEY=... over all lines (empty if none).
+sumf() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) { s += substr($i, length(k) + 2); n++ } } END { if (n) printf "%.0f\n", s }'; }
+
+mod_loaded() { grep -q "^$1 " /proc/modules; }
+
+load_kvm() {
+	for m in irqbypass ccp kvm kvm-amd; do
+		_mn=$(echo $m | tr - _)
+		mod_loaded "$_mn" && continue
+		insmod "$KMOD/$m.ko" || { echo "# insmod $m failed"; return 1; }
+	done
+	[ -c /dev/kvm ]
+}
+
+unload_kvm() { rmmod kvm_amd && rmmod kvm; }
+
+# vmm OUT ARGS...: run the test VMM, stdout to OUT, stderr to OUT.err.
+vmm() { _o=$1; shift; "$VMM" "$@" >"$_o" 2>"$_o.err"; }
+
+# check_kvm_lines PREFIX FILE NLINES: the KVM-oracle checks on each VMM line.
+check_kvm_lines() {
+	_p=$1 _f=$2 _nl=$3
+	t_eq "$_p-lines" "$(grep -c '^vm=' "$_f")" "$_nl"
+	_bad=$(awk '/^vm=/ {
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		want = v["guest_io"] + v["guest_cpuid"] + v["guest_mmio"] + 1
+		why = ""
+		if (v["io_exits"] != v["guest_io"]) why = why " io_exits=" v["io_exits"] "!=guest_io=" v["guest_io"]
+		if (v["mmio_exits"] != v["guest_mmio"]) why = why " mmio_exits=" v["mmio_exits"] "!=guest_mmio=" v["guest_mmio"]
+		if (v["halt_exits"] != 1) why = why " halt_exits=" v["halt_exits"] "!=1"
+		if (v["exits"] < want) why = why " exits=" v["exits"] "<" want
+		# Sanity upper bound: the rest are irq and rare npf/other exits.
+		if (v["exits"] > want + want / 20 + 200) why = why " exits=" v["exits"] ">>" want
+		if (why != "") print "vm" v["vm"] "/vcpu" v["vcpu"] ":" why
+	}' "$_f")
+	check "$_p-kvm-oracle" "$_bad" [ -z "$_bad" ]
+}
+
+# wait_until SECS CMD...: poll CMD every 0.1 s until it succeeds (0) or SECS
+# seconds pass (1).
+wait_until() {
+	_wn=$(($1 * 10)) _wi=0
+	shift
+	while ! "$@"; do
+		_wi=$((_wi + 1))
+		[ $_wi -ge $_wn ] && return 1
+		usleep 100000
+	done
+	return 0
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/lab/run.sh - boot a Debian kernel under QEMU/TCG with nested SVM and
+# run one in-guest test script.
+#
+#   tests/lab/run.sh --kver KVER --script tests/lab/<script>.sh
+#                    [--vtel-ko PATH | --no-vtel] [--extra FILE...]
+#                    [--timeout SECONDS] [--quiet]
+#
+# KVER is a full version (6.12.117+deb12-amd64) or a series (6.1, 6.12): a
+# series picks the newest installed kernel of that series.
+#
+# The initramfs holds busybox (with applet links), the four kvm modules of
+# KVER (decompressed), the test VMM, tests/lab/lib.sh, the script as
+# /lab/test.sh, vtel.ko as /lab/vtel.ko (by default build/<KVER>/vtel.ko when
+# it exists) and --extra files under /extra.  /init mounts proc, sys, dev,
+# debugfs, tracefs and cgroup2, runs the script, scans dmesg, and reboots.
+#
+# The serial console is echoed and saved as build/lab/<KVER>/<script>.console.log.
+# The script reports TAP-like "ok - NAME" / "not ok - NAME: WHY" lines and a
+# final VTEL-LAB-DONE.  The last line printed here is
+#     lab(<KVER>): N passed, M failed
+# where a missing VTEL-LAB-DONE counts as a failure, and kernel warnings on
+# the console count as a failed "no-kernel-warnings" test (a clean console
+# is one passed test).  Exit status is 0 only if nothing failed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BUILD=$REPO/build
+WARN_RE='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|Kernel panic'
+
+kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0
+extras=()
+
+usage() { sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+die() { echo "run.sh: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kver) kver_arg=${2:?--kver needs a value}; shift 2 ;;
+	--script) script=${2:?--script needs a value}; shift 2 ;;
+	--vtel-ko) vtel_ko=${2:?--vtel-ko needs a value}; shift 2 ;;
+	--no-vtel) no_vtel=1; shift ;;
+	--timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	--extra) shift
+		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do extras+=("$1"); shift; done ;;
+	-h|--help) usage 0 ;;
+	*) die "unknown argument '$1' (try --help)" ;;
+	esac
+done
+[ -n "$kver_arg" ] || die "--kver is required"
+[ -n "$script" ] || die "--script is required"
+[ -f "$script" ] || die "no such script: $script"
+script=$(realpath "$script")
+
+# --- resolve the kernel --------------------------------------------------
+# shellcheck source=tests/lab/kver.sh
+. "$HERE/kver.sh"
+KVER=$(lab_resolve_kver "$kver_arg") || die "no installed kernel matches '$kver_arg'"
+VMLINUZ=/boot/vmlinuz-$KVER
+[ -r "$VMLINUZ" ] || die "cannot read $VMLINUZ"
+
+if [ $no_vtel = 0 ] && [ -z "$vtel_ko" ] && [ -f "$BUILD/$KVER/vtel.ko" ]; then
+	vtel_ko=$BUILD/$KVER/vtel.ko
+fi
+[ $no_vtel = 1 ] && vtel_ko=
+[ -z "$vtel_ko" ] || [ -f "$vtel_ko" ] || die "no such vtel.ko: $vtel_ko"
+for f in ${extras[@]+"${extras[@]}"}; do [ -f "$f" ] || die "no such extra file: $f"; done
+
+OUT=$BUILD/lab/$KVER
+mkdir -p "$OUT"
+name=$(basename "$script" .sh)
+LOG=$OUT/$name.console.log
+t_start=$(date +%s.%N)
+elapsed() { awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# --- test VMM ---------------------------------------------------------------
+mkdir -p "$BUILD/vmm"
+(
+	flock 9
+	make -s -C "$REPO/tests/vmm" O="$BUILD/vmm" >&2
+) 9>"$BUILD/vmm/.lock"
+VMM=$BUILD/vmm/vtel-testvmm
+
+# --- base initramfs (cached per KVER): busybox + kvm modules ----------------
+MODDIR=/lib/modules/$KVER/kernel
+KMODS="virt/lib/irqbypass drivers/crypto/ccp/ccp arch/x86/kvm/kvm arch/x86/kvm/kvm-amd"
+BASE=$OUT/base.cpio.gz
+(
+	flock 9
+	stale=0
+	[ -s "$BASE" ] || stale=1
+	srcs=(/bin/busybox "$HERE/run.sh")
+	for m in $KMODS; do
+		f=$(ls "$MODDIR/$m.ko" "$MODDIR/$m.ko.xz" 2>/dev/null | head -n1) ||
+			true
+		[ -n "$f" ] || { echo "run.sh: error: missing $MODDIR/$m.ko[.xz]" >&2; exit 2; }
+		srcs+=("$f")
+	done
+	for f in "${srcs[@]}"; do [ "$f" -nt "$BASE" ] && stale=1; done
+	if [ $stale = 1 ]; then
+		echo "lab: building base initramfs for $KVER" >&2
+		root=$(mktemp -d "$OUT/base.XXXXXX")
+		mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lab/kmod,extra}
+		cp /bin/busybox "$root/bin/busybox"
+		/bin/busybox --list-full | while read -r p; do
+			[ "$p" = bin/busybox ] || ln -sf /bin/busybox "$root/$p"
+		done
+		for f in "${srcs[@]:2}"; do
+			b=$(basename "$f")
+			case $f in
+			*.xz) xz -dc "$f" >"$root/lab/kmod/${b%.xz}" ;;
+			*) cp "$f" "$root/lab/kmod/$b" ;;
+			esac
+		done
+		(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+			gzip -1 >"$BASE.tmp"
+		mv "$BASE.tmp" "$BASE"
+		rm -rf "$root"
+	fi
+) 9>"$OUT/.base.lock"
+
+# --- per-run overlay: init, lib, script, testvmm, vtel.ko, extras ----------
+work=$(mktemp -d "$OUT/run.XXXXXX")
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+ov=$work/overlay
+mkdir -p "$ov/lab" "$ov/bin" "$ov/extra"
+install -m 755 "$HERE/init" "$ov/init"
+install -m 644 "$HERE/lib.sh" "$ov/lab/lib.sh"
+install -m 755 "$script" "$ov/lab/test.sh"
+install -m 755 "$VMM" "$ov/bin/vtel-testvmm"
+[ -z "$vtel_ko" ] || install -m 644 "$vtel_ko" "$ov/lab/vtel.ko"
+for f in ${extras[@]+"${extras[@]}"}; do install -m 755 "$f" "$ov/extra/"; done
+(cd "$ov" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$work/overlay.cpio.gz"
+cat "$BASE" "$work/overlay.cpio.gz" >"$work/initrd.gz"
+
+echo "lab: kernel $KVER, script $name${vtel_ko:+, vtel.ko $vtel_ko}, timeout ${timeout_s}s (initramfs ready after $(elapsed)s)"
+
+# --- boot ---------------------------------------------------------------------
+set +e
+timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m 1024 -smp 2 \
+	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1" \
+	</dev/null 2>&1 | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
+qrc=${PIPESTATUS[0]}
+set -e
+
+# --- verdict ------------------------------------------------------------------
+pass=$(grep -c '^ok - ' "$LOG" || true)
+fail=$(grep -c '^not ok - ' "$LOG" || true)
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "not ok - qemu-timeout: no poweroff within ${timeout_s}s"
+	fail=$((fail + 1))
+elif [ "$qrc" != 0 ]; then
+	echo "not ok - qemu-exit: qemu exited with status $qrc"
+	fail=$((fail + 1))
+fi
+if ! grep -q '^VTEL-LAB-DONE$' "$LOG"; then
+	echo "not ok - lab-done: no VTEL-LAB-DONE on the console (panic, hang or script error)"
+	fail=$((fail + 1))
+fi
+# Kernel warnings, but not in our own TAP lines (a test name may quote them).
+warn=$(grep -v -e '^ok - ' -e '^not ok - ' "$LOG" | grep -E "$WARN_RE" || true)
+if [ -n "$warn" ]; then
+	echo "not ok - no-kernel-warnings: $(printf '%s\n' "$warn" | head -n1)"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
+if [ $quiet = 1 ]; then grep '^not ok - ' "$LOG" || true; fi
+echo "lab: console log $LOG, $(elapsed)s in all"
+echo "lab($KVER): $pass passed, $fail failed"
+[ "$fail" = 0 ]
