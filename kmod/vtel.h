@@ -90,6 +90,7 @@ struct vtel_cg {
 	struct vtel_cg_path path;
 	struct list_head segs;		/* RCU */
 	struct vtel_seg departed;	/* what evicted VMs left here */
+	struct vtel_seg removed;	/* what removed descendants left */
 	struct list_head node;		/* vtel_cgs, RCU */
 	struct hlist_node hnode;	/* vtel_cg_hash */
 	bool gone;			/* worker only: cgroup removed */
@@ -191,8 +192,17 @@ void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t);
 void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t);
 void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p);
 int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup);
+int vtel_totals_cgroup(u64 id, u32 level, bool rollup, struct vtel_totals *t);
+
+struct vtel_cg_ent {
+	u64 id;
+	u32 level;
+};
+
+u32 vtel_cgroup_ids(struct vtel_cg_ent *e, u32 max);
+u32 vtel_cgroup_ids_max(void);
 bool vtel_cg_in(const struct vtel_cg *cg, u64 id, u32 level);
-void vtel_cgroups_release(bool (*alive)(u64 id));
+bool vtel_cgroups_release(bool (*alive)(u64 id));
 void vtel_table_set_cg_alive(bool (*alive)(u64 id));
 int vtel_vm_by_pid(pid_t pid, u32 *vm_id);
 

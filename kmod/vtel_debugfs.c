@@ -31,11 +31,30 @@ struct vtel_dbg_vm {
 	struct list_head vcpus;
 };
 
-static struct dentry *vtel_dbg_root, *vtel_dbg_vmdir;
+/* A cgroup's directory: its own view and its rollup. */
+struct vtel_dbg_cg;
+
+struct vtel_dbg_cgview {
+	struct vtel_dbg_cg *cg;
+	bool rollup;
+};
+
+struct vtel_dbg_cg {
+	struct list_head node;
+	u64 id;
+	u32 level;
+	bool seen;
+	struct dentry *dir;
+	struct vtel_dbg_cgview own, all;
+};
+
+static struct dentry *vtel_dbg_root, *vtel_dbg_vmdir, *vtel_dbg_cgdir;
 static LIST_HEAD(vtel_dbg_vms);
+static LIST_HEAD(vtel_dbg_cgs);
 static DEFINE_MUTEX(vtel_dbg_mutex);
 
-enum vtel_view { VTEL_VIEW_HOST, VTEL_VIEW_VM, VTEL_VIEW_VCPU };
+enum vtel_view { VTEL_VIEW_HOST, VTEL_VIEW_VM, VTEL_VIEW_VCPU,
+		 VTEL_VIEW_CGROUP };
 
 static struct vtel_agg *vtel_agg_alloc(void)
 {
@@ -122,6 +141,12 @@ static int vtel_agg_for(struct seq_file *m, struct vtel_agg *a)
 		struct vtel_dbg_vcpu *v = priv;
 
 		return vtel_agg_vcpu(a, v->vm_id, v->vcpu_id);
+	}
+	case VTEL_VIEW_CGROUP: {
+		struct vtel_dbg_cgview *cv = priv;
+
+		return vtel_agg_cgroup(a, cv->cg->id, cv->cg->level,
+				       cv->rollup);
 	}
 	default:
 		return vtel_agg_host(a);
@@ -290,47 +315,31 @@ DEFINE_SHOW_ATTRIBUTE(vtel_cpus);
 
 static int vtel_cgroups_show(struct seq_file *m, void *v)
 {
-	struct vtel_agg *a = vtel_agg_alloc();
+	u32 i, n, max = vtel_cgroup_ids_max();
+	struct vtel_cg_ent *e = kvmalloc_array(max, sizeof(*e), GFP_KERNEL);
 	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
-	u64 next, id = 0;
-	struct vtel_cg *cg;
 
-	if (!a || !path) {
-		kvfree(a);
+	if (!e || !path) {
+		kvfree(e);
 		kfree(path);
 		return -ENOMEM;
 	}
 	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path\n");
-	/* By increasing id, looking each up again: the list may change. */
-	for (;;) {
-		struct vtel_totals own = {};
-		u32 level = 0;
+	n = vtel_cgroup_ids(e, max);
+	for (i = 0; i < n; i++) {
+		struct vtel_totals own = {}, all = {};
 
-		next = 0;
-		rcu_read_lock();
-		vtel_for_each_cg(cg) {
-			if (cg->path.id > id && (!next || cg->path.id < next)) {
-				next = cg->path.id;
-				level = cg->path.level;
-			}
-		}
-		vtel_for_each_cg(cg)
-			if (cg->path.id == next)
-				vtel_totals_cg(cg, &own);
-		rcu_read_unlock();
-		if (!next)
-			break;
-		id = next;
-		if (vtel_cgroup_path(id, path, PATH_MAX))
+		vtel_totals_cgroup(e[i].id, e[i].level, false, &own);
+		vtel_totals_cgroup(e[i].id, e[i].level, true, &all);
+		if (vtel_cgroup_path(e[i].id, path, PATH_MAX))
 			strscpy(path, "(removed)", PATH_MAX);
-		vtel_agg_cgroup(a, id, level, true);
-		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s\n", id,
-			   own.exits, own.handling_ns, own.guest_ns,
+		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s\n",
+			   e[i].id, own.exits, own.handling_ns, own.guest_ns,
 			   vtel_overhead_ppm(own.handling_ns, own.guest_ns),
-			   a->t.exits, a->t.handling_ns, a->t.guest_ns, path);
+			   all.exits, all.handling_ns, all.guest_ns, path);
 	}
 	kfree(path);
-	kvfree(a);
+	kvfree(e);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_cgroups);
@@ -412,6 +421,61 @@ static struct vtel_dbg_vm *vtel_dbg_add_vm(u32 vm_id, const char *name)
 	return dvm;
 }
 
+static void vtel_dbg_cg_free(struct vtel_dbg_cg *dcg)
+{
+	debugfs_remove_recursive(dcg->dir);
+	kfree(dcg);
+}
+
+static void vtel_dbg_add_cg(u64 id, u32 level)
+{
+	struct vtel_dbg_cg *dcg;
+	char name[24];
+
+	list_for_each_entry(dcg, &vtel_dbg_cgs, node) {
+		if (dcg->id == id) {
+			dcg->seen = true;
+			return;
+		}
+	}
+	dcg = kzalloc(sizeof(*dcg), GFP_KERNEL);
+	if (!dcg)
+		return;
+	dcg->id = id;
+	dcg->level = level;
+	dcg->seen = true;
+	dcg->own.cg = dcg;
+	dcg->all.cg = dcg;
+	dcg->all.rollup = true;
+	list_add_tail(&dcg->node, &vtel_dbg_cgs);
+	snprintf(name, sizeof(name), "%llu", id);
+	dcg->dir = debugfs_create_dir(name, vtel_dbg_cgdir);
+	debugfs_create_file("exits", 0400, dcg->dir,
+			    (void *)((unsigned long)&dcg->own | VTEL_VIEW_CGROUP),
+			    &vtel_exits_fops);
+	debugfs_create_file("rollup", 0400, dcg->dir,
+			    (void *)((unsigned long)&dcg->all | VTEL_VIEW_CGROUP),
+			    &vtel_exits_fops);
+}
+
+/* cgroup/<id>/ for every cgroup record; called with vtel_dbg_mutex. */
+static void vtel_dbg_sync_cgroups(void)
+{
+	struct vtel_dbg_cg *dcg, *tmp;
+	struct vtel_cg *cg;
+
+	list_for_each_entry(dcg, &vtel_dbg_cgs, node)
+		dcg->seen = false;
+	list_for_each_entry_rcu(cg, &vtel_cgs, node, true)
+		vtel_dbg_add_cg(cg->path.id, cg->path.level);
+	list_for_each_entry_safe(dcg, tmp, &vtel_dbg_cgs, node) {
+		if (dcg->seen)
+			continue;
+		list_del(&dcg->node);
+		vtel_dbg_cg_free(dcg);
+	}
+}
+
 /*
  * Bring vm/ in line with the table. Runs from the table worker, the only
  * context that frees records, so the lists can be walked while sleeping.
@@ -443,6 +507,7 @@ void vtel_debugfs_sync(void)
 		list_del(&dvm->node);
 		vtel_dbg_vm_free(dvm);
 	}
+	vtel_dbg_sync_cgroups();
 out:
 	mutex_unlock(&vtel_dbg_mutex);
 }
@@ -466,17 +531,25 @@ int vtel_debugfs_init(void)
 	debugfs_create_file("reset", 0200, vtel_dbg_root, NULL,
 			    &vtel_reset_fops);
 	vtel_dbg_vmdir = debugfs_create_dir("vm", vtel_dbg_root);
+	vtel_dbg_cgdir = debugfs_create_dir("cgroup", vtel_dbg_root);
 	return 0;
 }
 
 void vtel_debugfs_exit(void)
 {
 	struct vtel_dbg_vm *dvm, *tmp;
+	struct vtel_dbg_cg *dcg, *tcg;
 
 	mutex_lock(&vtel_dbg_mutex);
 	debugfs_remove_recursive(vtel_dbg_root);
 	vtel_dbg_root = NULL;
 	vtel_dbg_vmdir = NULL;
+	vtel_dbg_cgdir = NULL;
+	list_for_each_entry_safe(dcg, tcg, &vtel_dbg_cgs, node) {
+		list_del(&dcg->node);
+		dcg->dir = NULL;
+		vtel_dbg_cg_free(dcg);
+	}
 	list_for_each_entry_safe(dvm, tmp, &vtel_dbg_vms, node) {
 		list_del(&dvm->node);
 		dvm->dir = NULL;

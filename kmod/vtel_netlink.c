@@ -27,12 +27,16 @@ static unsigned int vtel_events_in_window;
 
 static struct genl_family vtel_family;
 
-enum vtel_sel_type { VTEL_SEL_HOST, VTEL_SEL_VM, VTEL_SEL_VCPU };
+enum vtel_sel_type { VTEL_SEL_HOST, VTEL_SEL_VM, VTEL_SEL_VCPU,
+		     VTEL_SEL_CGROUP };
 
 struct vtel_sel {
 	enum vtel_sel_type type;
 	u32 vm_id;
 	u32 vcpu_id;
+	u64 cg_id;
+	u32 cg_level;
+	bool cg_own;
 };
 
 static const struct nla_policy vtel_empty_policy[VTEL_A_UNSPEC + 1] = {};
@@ -41,8 +45,13 @@ static const struct nla_policy vtel_sel_policy[VTEL_A_MAX + 1] = {
 	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[VTEL_A_VCPU_ID]	= { .type = NLA_U32 },
-	[VTEL_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, VTEL_F_HIST),
+	[VTEL_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, VTEL_F_HIST |
+						  VTEL_F_CGROUP_OWN),
 	[VTEL_A_REASON]		= { .type = NLA_NUL_STRING, .len = 63 },
+	[VTEL_A_CGROUP_ID]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[VTEL_A_CGROUP_FD]	= { .type = NLA_U32 },
+	[VTEL_A_CGROUP_PATH]	= { .type = NLA_NUL_STRING,
+				    .len = PATH_MAX - 1 },
 };
 
 /* Not const: 6.1's nla_policy takes a non-const range. */
@@ -108,14 +117,106 @@ static bool vtel_vm_exists(u32 vm_id)
 	return found;
 }
 
+/*
+ * A cgroup path names a cgroup vCPU threads ran in, or an ancestor of one:
+ * compare the path of each candidate in the caller's cgroup namespace.
+ */
+static int vtel_cgroup_by_path(const char *want, u64 *id, u32 *level)
+{
+	const u32 max = vtel_table_limits()->max_cgroups * (VTEL_CG_DEPTH + 1);
+	u64 *ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL);
+	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct vtel_cg *cg;
+	u32 n = 0, i;
+	int err = -ENOENT;
+
+	if (!ids || !path) {
+		err = -ENOMEM;
+		goto out;
+	}
+	rcu_read_lock();
+	vtel_for_each_cg(cg) {
+		for (i = 0; i <= cg->path.level && i < VTEL_CG_DEPTH &&
+		     n < max; i++)
+			ids[n++] = cg->path.ids[i];
+		if (n < max)
+			ids[n++] = cg->path.id;
+	}
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		if (vtel_cgroup_path(ids[i], path, PATH_MAX) ||
+		    strcmp(path, want))
+			continue;
+		*id = ids[i];
+		err = vtel_cgroup_level(ids[i], level);
+		break;
+	}
+out:
+	kfree(path);
+	kvfree(ids);
+	return err;
+}
+
+static int vtel_parse_cgroup(struct nlattr **attrs, struct vtel_sel *sel,
+			     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (attrs[VTEL_A_CGROUP_ID]) {
+		sel->cg_id = nla_get_u64(attrs[VTEL_A_CGROUP_ID]);
+		err = vtel_cgroup_level(sel->cg_id, &sel->cg_level);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_CGROUP_ID],
+					    "no such cgroup (removed?)");
+	} else if (attrs[VTEL_A_CGROUP_FD]) {
+		err = vtel_cgroup_from_fd(nla_get_u32(attrs[VTEL_A_CGROUP_FD]),
+					  &sel->cg_id, &sel->cg_level);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_CGROUP_FD],
+					    "not an open cgroup v2 directory");
+	} else {
+		err = vtel_cgroup_by_path(nla_data(attrs[VTEL_A_CGROUP_PATH]),
+					  &sel->cg_id, &sel->cg_level);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_CGROUP_PATH],
+					    "no cgroup at this path has had vCPUs in or below it");
+	}
+	if (err)
+		return err;
+	sel->type = VTEL_SEL_CGROUP;
+	sel->cg_own = attrs[VTEL_A_FLAGS] &&
+		      (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_CGROUP_OWN);
+	return 0;
+}
+
 static int vtel_parse_sel(struct nlattr **attrs, struct vtel_sel *sel,
 			  bool need_vm, struct netlink_ext_ack *extack)
 {
+	static const int which[] = { VTEL_A_VM_ID, VTEL_A_PID,
+				     VTEL_A_CGROUP_ID, VTEL_A_CGROUP_FD,
+				     VTEL_A_CGROUP_PATH };
+	struct nlattr *seen = NULL;
+	unsigned int i;
+
 	memset(sel, 0, sizeof(*sel));
-	if (attrs[VTEL_A_VM_ID] && attrs[VTEL_A_PID]) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[VTEL_A_PID],
-				    "give VTEL_A_VM_ID or VTEL_A_PID, not both");
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(which); i++) {
+		if (!attrs[which[i]])
+			continue;
+		if (seen) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[which[i]],
+					    "give one VM or cgroup selector");
+			return -EINVAL;
+		}
+		seen = attrs[which[i]];
+	}
+	if (attrs[VTEL_A_CGROUP_ID] || attrs[VTEL_A_CGROUP_FD] ||
+	    attrs[VTEL_A_CGROUP_PATH]) {
+		if (need_vm || attrs[VTEL_A_VCPU_ID]) {
+			NL_SET_ERR_MSG_ATTR(extack, seen,
+					    "this request takes a VM, not a cgroup");
+			return -EINVAL;
+		}
+		return vtel_parse_cgroup(attrs, sel, extack);
 	}
 	if (attrs[VTEL_A_VM_ID]) {
 		sel->vm_id = nla_get_u32(attrs[VTEL_A_VM_ID]);
@@ -155,6 +256,15 @@ static int vtel_parse_sel(struct nlattr **attrs, struct vtel_sel *sel,
 	return 0;
 }
 
+static void vtel_set_gone_msg(struct netlink_ext_ack *extack,
+			      const struct vtel_sel *sel)
+{
+	if (sel->type == VTEL_SEL_CGROUP)
+		NL_SET_ERR_MSG(extack, "no vCPU ran in this cgroup itself");
+	else
+		NL_SET_ERR_MSG(extack, "the VM or vCPU went away");
+}
+
 static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
 {
 	switch (sel->type) {
@@ -162,6 +272,9 @@ static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
 		return vtel_agg_vm(a, sel->vm_id);
 	case VTEL_SEL_VCPU:
 		return vtel_agg_vcpu(a, sel->vm_id, sel->vcpu_id);
+	case VTEL_SEL_CGROUP:
+		return vtel_agg_cgroup(a, sel->cg_id, sel->cg_level,
+				       !sel->cg_own);
 	default:
 		return vtel_agg_host(a);
 	}
@@ -189,6 +302,25 @@ static int vtel_put_vm(struct sk_buff *skb, const struct vtel_vm *vm)
 	    nla_put_string(skb, VTEL_A_COMM, vm->comm))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int vtel_put_cgroup(struct sk_buff *skb, u64 id, u32 level)
+{
+	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	int err = -EMSGSIZE;
+
+	if (!path)
+		return -ENOMEM;
+	if (nla_put_u64_64bit(skb, VTEL_A_CGROUP_ID, id, VTEL_A_PAD) ||
+	    nla_put_u32(skb, VTEL_A_CGROUP_LEVEL, level))
+		goto out;
+	if (!vtel_cgroup_path(id, path, PATH_MAX) &&
+	    nla_put_string(skb, VTEL_A_CGROUP_PATH, path))
+		goto out;
+	err = 0;
+out:
+	kfree(path);
+	return err;
 }
 
 static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
@@ -232,7 +364,16 @@ static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, VTEL_A_EVENTS_DROPPED,
 			      READ_ONCE(vtel_events_dropped), VTEL_A_PAD) ||
 	    nla_put_u64_64bit(msg, VTEL_A_GENERATION, c.generation,
-			      VTEL_A_PAD))
+			      VTEL_A_PAD) ||
+	    nla_put_u32(msg, VTEL_A_CGROUPS, c.cgroups) ||
+	    nla_put_u64_64bit(msg, VTEL_A_CGROUPS_RELEASED, c.cgroups_released,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_CGROUPS,
+			      c.untracked_cgroups, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_SEGMENT_DROPS, c.seg_drops,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_CGROUP_STALE_EXITS,
+			      a->t.cg_stale_exits, VTEL_A_PAD))
 		goto out;
 	genlmsg_end(msg, hdr);
 	kvfree(a);
@@ -373,7 +514,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	err = vtel_agg_sel(a, &sel);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, "the VM or vCPU went away");
+		vtel_set_gone_msg(info->extack, &sel);
 		goto out;
 	}
 	err = -ENOMEM;
@@ -384,7 +525,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0, VTEL_CMD_GET_VIEW);
 	if (!hdr)
 		goto out;
-	if (sel.type != VTEL_SEL_HOST) {
+	if (sel.type == VTEL_SEL_VM || sel.type == VTEL_SEL_VCPU) {
 		rcu_read_lock();
 		vtel_for_each_vm(vm)
 			if (vm->id == sel.vm_id && vtel_put_vm(msg, vm))
@@ -393,6 +534,9 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (sel.type == VTEL_SEL_VCPU &&
 	    nla_put_u32(msg, VTEL_A_VCPU_ID, sel.vcpu_id))
+		goto out;
+	if (sel.type == VTEL_SEL_CGROUP && vtel_put_cgroup(msg, sel.cg_id,
+							   sel.cg_level))
 		goto out;
 	if (vtel_put_totals(msg, &a->t) ||
 	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_EXITS,
@@ -465,7 +609,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	err = vtel_agg_sel(&d->agg, &sel);
 	if (err) {
 		kvfree(d);
-		NL_SET_ERR_MSG(cb->extack, "the VM or vCPU went away");
+		vtel_set_gone_msg(cb->extack, &sel);
 		return err;
 	}
 	d->hist = attrs[VTEL_A_FLAGS] &&
@@ -483,6 +627,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	return 0;
 }
 
+/* Frees the snapshot a dump's start made (exits and cgroups dumps). */
 static int vtel_nl_done_exits(struct netlink_callback *cb)
 {
 	kvfree((void *)cb->args[0]);
@@ -556,6 +701,87 @@ static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		if (vtel_put_reason(skb, r, &d->agg.reason[r], d->hist)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[1]++;
+	}
+	if (cb->args[1] < d->n && !skb->len)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
+/* The cgroups dump: tracked cgroups and their ancestors, by id. */
+struct vtel_cg_dump {
+	u32 n;
+	struct vtel_cg_ent e[];
+};
+
+static int vtel_nl_start_cgroups(struct netlink_callback *cb)
+{
+	struct vtel_cg_dump *d;
+
+	if (!vtel_may_read(cb->skb, cb->extack))
+		return -EPERM;
+	d = kvmalloc(struct_size(d, e, vtel_cgroup_ids_max()), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->n = vtel_cgroup_ids(d->e, vtel_cgroup_ids_max());
+	cb->args[0] = (unsigned long)d;
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int vtel_put_rollup(struct sk_buff *skb, const struct vtel_totals *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, VTEL_A_ROLLUP);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, t->handling_ns,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, t->guest_ns, VTEL_A_PAD) ||
+	    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
+			vtel_overhead_ppm(t->handling_ns, t->guest_ns)) ||
+	    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, t->slow_exits,
+			      VTEL_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vtel_nl_dump_cgroups(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct vtel_cg_dump *d = (void *)cb->args[0];
+
+	while (cb->args[1] < d->n) {
+		u64 id = d->e[cb->args[1]].id;
+		u32 level = d->e[cb->args[1]].level;
+		struct vtel_totals own = {}, all = {};
+		void *hdr;
+
+		vtel_totals_cgroup(id, level, false, &own);
+		vtel_totals_cgroup(id, level, true, &all);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vtel_family,
+				  NLM_F_MULTI, VTEL_CMD_GET_CGROUPS);
+		if (!hdr)
+			break;
+		if (vtel_put_cgroup(skb, id, level) ||
+		    nla_put_u64_64bit(skb, VTEL_A_EXITS, own.exits,
+				      VTEL_A_PAD) ||
+		    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, own.handling_ns,
+				      VTEL_A_PAD) ||
+		    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, own.guest_ns,
+				      VTEL_A_PAD) ||
+		    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
+				vtel_overhead_ppm(own.handling_ns,
+						  own.guest_ns)) ||
+		    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, own.slow_exits,
+				      VTEL_A_PAD) ||
+		    vtel_put_rollup(skb, &all)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -655,6 +881,13 @@ static const struct genl_ops vtel_ops[] = {
 		.done = vtel_nl_done_exits,
 		.policy = vtel_sel_policy,
 		.maxattr = VTEL_A_MAX,
+	}, {
+		.cmd = VTEL_CMD_GET_CGROUPS,
+		.start = vtel_nl_start_cgroups,
+		.dumpit = vtel_nl_dump_cgroups,
+		.done = vtel_nl_done_exits,
+		.policy = vtel_empty_policy,
+		.maxattr = VTEL_A_UNSPEC,
 	}, {
 		.cmd = VTEL_CMD_RESET,
 		.doit = vtel_nl_reset,

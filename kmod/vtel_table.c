@@ -23,6 +23,7 @@
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <linux/sort.h>
 
 #include "vtel.h"
 
@@ -60,6 +61,11 @@ static struct vtel_agg *vtel_evicted;
 static void vtel_work_fn(struct work_struct *work);
 static DECLARE_WORK(vtel_work, vtel_work_fn);
 static bool vtel_table_live;
+
+/* Removed cgroups and retired_secs are noticed by a periodic run. */
+#define VTEL_TICK (5 * HZ)
+static void vtel_tick_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vtel_tick, vtel_tick_fn);
 
 static void *vtel_pool_get(struct vtel_pool *p, size_t offset)
 {
@@ -242,6 +248,7 @@ static struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
 	}
 	cg->path = *p;
 	cg->departed.reset_gen = READ_ONCE(vtel_reset_gen);
+	cg->removed.reset_gen = READ_ONCE(vtel_reset_gen);
 	list_add_tail_rcu(&cg->node, &vtel_cgs);
 	hlist_add_head_rcu(&cg->hnode, vtel_bucket(vtel_cg_hash, vtel_cg_bits,
 						   p->id));
@@ -575,11 +582,79 @@ int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup)
 		list_for_each_entry_rcu(seg, &cg->segs, cg_node)
 			vtel_agg_add_seg(a, seg);
 		vtel_agg_add_seg(a, &cg->departed);
+		if (rollup)
+			vtel_agg_add_seg(a, &cg->removed);
 		err = 0;
 	}
 	rcu_read_unlock();
 	mutex_unlock(&vtel_fold_mutex);
 	return err;
+}
+
+/* Totals of a cgroup, alone or with its descendants. */
+int vtel_totals_cgroup(u64 id, u32 level, bool rollup, struct vtel_totals *t)
+{
+	struct vtel_cg *cg;
+	int err = rollup ? 0 : -ENOENT;
+
+	mutex_lock(&vtel_fold_mutex);
+	rcu_read_lock();
+	vtel_for_each_cg(cg) {
+		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
+			continue;
+		vtel_totals_cg(cg, t);
+		if (rollup)
+			vtel_totals_seg(&cg->removed, t);
+		err = 0;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_fold_mutex);
+	return err;
+}
+
+static int vtel_cmp_cg_ent(const void *a, const void *b)
+{
+	u64 x = ((const struct vtel_cg_ent *)a)->id;
+	u64 y = ((const struct vtel_cg_ent *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The cgroups vCPU threads ran in and all their ancestors, by increasing
+ * id, at most @max of them. Returns how many were written to @e.
+ */
+u32 vtel_cgroup_ids(struct vtel_cg_ent *e, u32 max)
+{
+	struct vtel_cg *cg;
+	u32 i, n = 0, out = 0;
+
+	rcu_read_lock();
+	vtel_for_each_cg(cg) {
+		u32 top = min_t(u32, cg->path.level, VTEL_CG_DEPTH - 1);
+
+		for (i = 0; i <= top && n < max; i++) {
+			e[n].id = i == cg->path.level ? cg->path.id :
+				  cg->path.ids[i];
+			e[n++].level = i;
+		}
+		if (cg->path.level >= VTEL_CG_DEPTH && n < max) {
+			e[n].id = cg->path.id;
+			e[n++].level = cg->path.level;
+		}
+	}
+	rcu_read_unlock();
+	sort(e, n, sizeof(*e), vtel_cmp_cg_ent, NULL);
+	for (i = 0; i < n; i++)
+		if (!out || e[out - 1].id != e[i].id)
+			e[out++] = e[i];
+	return out;
+}
+
+/* Room for every id vtel_cgroup_ids() can return. */
+u32 vtel_cgroup_ids_max(void)
+{
+	return vtel_lim.max_cgroups * (VTEL_CG_DEPTH + 1);
 }
 
 void vtel_counters(struct vtel_counters *c)
@@ -621,8 +696,10 @@ void vtel_reset(void)
 		memset(vtel_evicted, 0, sizeof(*vtel_evicted));
 	/* Departed totals are written only under this mutex. */
 	rcu_read_lock();
-	vtel_for_each_cg(cg)
+	vtel_for_each_cg(cg) {
 		vtel_seg_zero(&cg->departed, gen);
+		vtel_seg_zero(&cg->removed, gen);
+	}
 	rcu_read_unlock();
 	WRITE_ONCE(vtel_reset_gen, gen);
 	mutex_unlock(&vtel_fold_mutex);
@@ -927,46 +1004,80 @@ static bool vtel_evict_one(void)
 	return true;
 }
 
+/* The parent record of @cg, created if needed; under vtel_lock. */
+static struct vtel_cg *vtel_cg_parent(const struct vtel_cg *cg)
+{
+	struct vtel_cg_path pp;
+	struct vtel_cg *parent;
+
+	if (!cg->path.level || cg->path.level > VTEL_CG_DEPTH)
+		return NULL;
+	pp = cg->path;
+	pp.level--;
+	pp.id = pp.ids[pp.level];
+	parent = vtel_cg_find(pp.id);
+	return parent ? parent : vtel_cg_create(&pp);
+}
+
 /*
  * Free the records of removed cgroups. @alive says whether a cgroup id
- * still exists. Their segments stay with their vCPUs for the VM views.
+ * still exists. What a removed cgroup had moves to its parent's "removed"
+ * total, so rollups keep it, as cpu.stat does; its segments stay with
+ * their vCPUs for the VM views.
  */
-void vtel_cgroups_release(bool (*alive)(u64 id))
+bool vtel_cgroups_release(bool (*alive)(u64 id))
 {
-	struct vtel_cg *cg, *tmp;
+	struct vtel_cg *cg, *tmp, *parent;
 	struct vtel_seg *seg;
 	unsigned long flags;
 	LIST_HEAD(gone);
+	u32 level;
+	bool any = false;
 
 	/*
 	 * alive() may sleep: ask before locking. Only this worker frees
 	 * cgroup records, so the list can be walked meanwhile.
 	 */
-	list_for_each_entry_rcu(cg, &vtel_cgs, node, true)
+	list_for_each_entry_rcu(cg, &vtel_cgs, node, true) {
 		cg->gone = !alive(cg->path.id);
+		any |= cg->gone;
+	}
+	if (!any)
+		return false;
 
 	mutex_lock(&vtel_fold_mutex);
-	raw_spin_lock_irqsave(&vtel_lock, flags);
-	list_for_each_entry_safe(cg, tmp, &vtel_cgs, node) {
-		if (!cg->gone)
-			continue;
-		list_for_each_entry(seg, &cg->segs, cg_node)
-			WRITE_ONCE(seg->cg, NULL);
-		list_del_rcu(&cg->node);
-		hlist_del_rcu(&cg->hnode);
-		list_add(&cg->free_node, &gone);
-		vtel_cnt.cgroups--;
-		vtel_cnt.cgroups_released++;
-		vtel_cnt.generation++;
-		vtel_cg_pool.records--;
+	/* Deepest first, so a removed child folds into a removed parent. */
+	for (level = VTEL_CG_DEPTH + 1; level-- > 0;) {
+		raw_spin_lock_irqsave(&vtel_lock, flags);
+		list_for_each_entry_safe(cg, tmp, &vtel_cgs, node) {
+			if (!cg->gone || min_t(u32, cg->path.level,
+					       VTEL_CG_DEPTH) != level)
+				continue;
+			parent = vtel_cg_parent(cg);
+			if (parent) {
+				vtel_seg_fold(&parent->removed, &cg->departed);
+				vtel_seg_fold(&parent->removed, &cg->removed);
+			}
+			list_for_each_entry(seg, &cg->segs, cg_node) {
+				if (parent)
+					vtel_seg_fold(&parent->removed, seg);
+				WRITE_ONCE(seg->cg, NULL);
+			}
+			list_del_rcu(&cg->node);
+			hlist_del_rcu(&cg->hnode);
+			list_add(&cg->free_node, &gone);
+			vtel_cnt.cgroups--;
+			vtel_cnt.cgroups_released++;
+			vtel_cnt.generation++;
+			vtel_cg_pool.records--;
+		}
+		raw_spin_unlock_irqrestore(&vtel_lock, flags);
 	}
-	raw_spin_unlock_irqrestore(&vtel_lock, flags);
 	mutex_unlock(&vtel_fold_mutex);
-	if (list_empty(&gone))
-		return;
 	synchronize_rcu();
 	list_for_each_entry_safe(cg, tmp, &gone, free_node)
 		kvfree(cg);
+	return true;
 }
 
 static bool (*vtel_cg_alive)(u64 id);
@@ -974,7 +1085,7 @@ static bool (*vtel_cg_alive)(u64 id);
 /* The worker: evict what is due, refill the pools, tell the views. */
 void vtel_table_maintain(void)
 {
-	bool evicted = false;
+	bool evicted = false;	/* or released */
 
 	vtel_refill();
 	/* Views and events see every VM before it can be evicted. */
@@ -982,8 +1093,8 @@ void vtel_table_maintain(void)
 		vtel_table_changed();
 	while (vtel_evict_one())
 		evicted = true;
-	if (vtel_cg_alive)
-		vtel_cgroups_release(vtel_cg_alive);
+	if (vtel_cg_alive && vtel_cgroups_release(vtel_cg_alive))
+		evicted = true;
 	if (evicted && vtel_table_changed)
 		vtel_table_changed();
 }
@@ -991,6 +1102,14 @@ void vtel_table_maintain(void)
 static void vtel_work_fn(struct work_struct *work)
 {
 	vtel_table_maintain();
+}
+
+static void vtel_tick_fn(struct work_struct *work)
+{
+	if (!READ_ONCE(vtel_table_live))
+		return;
+	vtel_table_kick();
+	schedule_delayed_work(&vtel_tick, VTEL_TICK);
 }
 
 void vtel_table_set_cg_alive(bool (*alive)(u64 id))
@@ -1057,6 +1176,7 @@ int vtel_table_init(const struct vtel_limits *lim)
 	    !vtel_seg_pool.nr_free || !vtel_cg_pool.nr_free)
 		goto err;
 	WRITE_ONCE(vtel_table_live, true);
+	schedule_delayed_work(&vtel_tick, VTEL_TICK);
 	return 0;
 err:
 	vtel_table_exit();
@@ -1067,6 +1187,7 @@ err:
 void vtel_table_stop(void)
 {
 	WRITE_ONCE(vtel_table_live, false);
+	cancel_delayed_work_sync(&vtel_tick);
 	cancel_work_sync(&vtel_work);
 }
 

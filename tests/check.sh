@@ -83,6 +83,9 @@ for k in $KVERS; do
 		run_suite "lab-nlfuzz-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/nlfuzz.sh --vtel-ko "build/$k/vtel.ko" \
 			--extra build/nlfuzz/vtel-nlfuzz
+		run_suite "lab-cgroup-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
+			--extra build/nlfuzz/vtel-nlfuzz
 		# shellcheck disable=SC2046
 		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/perf-oracle.sh \

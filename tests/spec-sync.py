@@ -57,25 +57,32 @@ OPS = [
      'vms-retired', 'vms-evicted', 'vcpus', 'exits', 'handling-ns',
      'guest-ns', 'overhead-ppm', 'slow-exits', 'untracked-vms',
      'untracked-vcpus', 'untracked-exits', 'reason-overflow',
-     'layout-errors', 'events-dropped', 'generation'], None),
+     'layout-errors', 'events-dropped', 'generation', 'cgroups',
+     'cgroups-released', 'untracked-cgroups', 'segment-drops',
+     'cgroup-stale-exits'], None),
     ('get-vms', 'dump', [], ['vm-id', 'pid', 'comm', 'vm-state', 'vcpus',
      'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'], None),
     ('get-vcpus', 'dump', ['vm-id', 'pid'], ['vm-id', 'vcpu-id', 'tid',
      'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
      'slow-exits'], None),
-    ('get-view', 'do', ['vm-id', 'pid', 'vcpu-id'], ['vm-id', 'pid', 'comm',
-     'vcpu-id', 'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
+    ('get-view', 'do', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id', 'cgroup-fd',
+     'cgroup-path', 'flags'], ['vm-id', 'pid', 'comm', 'vcpu-id',
+     'cgroup-id', 'cgroup-level', 'cgroup-path', 'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
      'slow-exits', 'untracked-exits', 'reason-overflow'], None),
-    ('get-exits', 'dump', ['vm-id', 'pid', 'vcpu-id', 'flags', 'reason'],
+    ('get-exits', 'dump', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id',
+     'cgroup-fd', 'cgroup-path', 'flags', 'reason'],
      ['reason', 'reason-code', 'isa', 'category', 'count', 'timed',
       'total-ns', 'min-ns', 'max-ns', 'p50-ns', 'p90-ns', 'p99-ns',
       'p999-ns', 'hist'], None),
+    ('get-cgroups', 'dump', [], ['cgroup-id', 'cgroup-level', 'cgroup-path',
+     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits',
+     'rollup'], None),
     ('reset', 'do', [], [], 'admin-perm'),
     ('get-config', 'do', [], ['config'], None),
     ('set-config', 'do', ['config'], [], 'admin-perm'),
 ]
 
-DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.'}
+DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-cgroups': 'Dump cgroups vCPU threads ran in and their ancestors, own and rolled up.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.'}
 
 HEAD = '''# SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
 # Generated from include/uapi/linux/vtel.h by tests/spec-sync.py --write;
@@ -98,7 +105,7 @@ definitions:
   -
     type: flags
     name: flags
-    entries: [hist]
+    entries: [hist, cgroup-own]
 
 attribute-sets:
 '''
@@ -122,7 +129,7 @@ def generate():
     h = HDR.read_text()
     y = HEAD
     y += attr_set(h, 'vtel_attr', 'VTEL_A_', 'vtel',
-                  {'hist': 'hist', 'config': 'config'})
+                  {'hist': 'hist', 'config': 'config', 'rollup': 'vtel'})
     y += attr_set(h, 'vtel_hist_attr', 'VTEL_A_HIST_', 'hist',
                   {'bucket': 'bucket'})
     y += attr_set(h, 'vtel_bucket_attr', 'VTEL_A_BUCKET_', 'bucket')

@@ -382,6 +382,14 @@ static void vtel_table_cgroup_lifetime(struct kunit *test)
 	vtel_counters(&c);
 	KUNIT_EXPECT_EQ(test, c.cgroups_released, 1);
 	KUNIT_EXPECT_EQ(test, vtel_agg_cgroup(a, 11, 2, false), -ENOENT);
+	/* Its parent's rollup keeps it, as cpu.stat does; not its own view. */
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 10, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
+	KUNIT_EXPECT_EQ(test, a->reason[io].total_ns, 200);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 10, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 0);
+	KUNIT_ASSERT_EQ(test, vtel_agg_cgroup(a, 1, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 	/* The host total does not lose what the cgroup had. */
 	vtel_agg_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);

@@ -3,10 +3,13 @@
  * vtel-nlfuzz: throw malformed and random generic netlink messages at the
  * vtel family and check that every one is answered.
  *
- *   vtel-nlfuzz [-n COUNT] [-s SEED] [-u] [-c CMD]
+ *   vtel-nlfuzz [-n COUNT] [-s SEED] [-u] [-c CMD] [-g ID | -p PATH]
  *
  * -c CMD sends one well-formed, attribute-less request of command CMD
  * instead and prints "cmd CMD error E" (E = 0 or a negative errno).
+ * -g ID and -p PATH send VTEL_CMD_GET_VIEW for the cgroup with that id or
+ * path and print "view error E exits N msg TEXT" (TEXT: the extack
+ * message, or -).
  * -u drops to uid/gid 65534 with no capabilities before opening the
  * socket. Every message carries NLM_F_ACK, so the kernel must answer each
  * with an error, an ack or a complete dump; one exception is a message
@@ -101,6 +104,70 @@ static int await(uint32_t want, int *err)
 			}
 		}
 	}
+}
+
+/* GET_VIEW of one cgroup: print the error, the exits and the extack. */
+static int query_view(uint64_t id, const char *path)
+{
+	static char buf[BUF_SIZE];
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct genlmsghdr *g = NLMSG_DATA(h);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+	const char *msg = "-";
+	unsigned long long exits = 0;
+	int err = 0;
+	ssize_t n;
+
+	memset(buf, 0, 4096);
+	g->cmd = VTEL_CMD_GET_VIEW;
+	g->version = VTEL_GENL_VERSION;
+	if (path)
+		len += put_attr(buf + len, VTEL_A_CGROUP_PATH, path,
+				strlen(path) + 1);
+	else
+		len += put_attr(buf + len, VTEL_A_CGROUP_ID, &id, sizeof(id));
+	h->nlmsg_len = len;
+	h->nlmsg_type = family;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	h->nlmsg_seq = seq++;
+	if (send_raw(buf, len) < 0)
+		return 1;
+	n = recv(sock, buf, sizeof(buf), 0);
+	if (n < (ssize_t)NLMSG_HDRLEN)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(h);
+		char *p = (char *)e + sizeof(*e) +
+			  (h->nlmsg_flags & NLM_F_CAPPED ? 0 :
+			   e->msg.nlmsg_len - NLMSG_HDRLEN);
+		char *end = (char *)h + h->nlmsg_len;
+
+		err = e->error;
+		while (p + NLA_HDRLEN <= end) {
+			struct nlattr *a = (struct nlattr *)p;
+
+			if (a->nla_len < NLA_HDRLEN)
+				break;
+			if (a->nla_type == NLMSGERR_ATTR_MSG)
+				msg = p + NLA_HDRLEN;
+			p += NLA_ALIGN(a->nla_len);
+		}
+	} else {
+		char *p = (char *)NLMSG_DATA(h) + GENL_HDRLEN;
+		char *end = (char *)h + h->nlmsg_len;
+
+		while (p + NLA_HDRLEN <= end) {
+			struct nlattr *a = (struct nlattr *)p;
+
+			if (a->nla_len < NLA_HDRLEN)
+				break;
+			if (a->nla_type == VTEL_A_EXITS)
+				memcpy(&exits, p + NLA_HDRLEN, 8);
+			p += NLA_ALIGN(a->nla_len);
+		}
+	}
+	printf("view error %d exits %llu msg %s\n", err, exits, msg);
+	return 0;
 }
 
 static int resolve_family(void)
@@ -225,12 +292,20 @@ int main(int argc, char **argv)
 	long count = 20000, sent = 0, answered = 0, lost = 0, dropped = 0;
 	long eperm = 0, ok = 0;
 	int unpriv = 0, opt, err, one_cmd = -1;
+	const char *cg_path = NULL;
+	uint64_t cg_id = 0;
 	struct timeval tv = { .tv_sec = 2 };
 	int rcvbuf = 1 << 20, one = 1;
 
 	rng = 0x9e3779b97f4a7c15ULL;
-	while ((opt = getopt(argc, argv, "n:s:uc:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:uc:g:p:")) != -1) {
 		switch (opt) {
+		case 'g':
+			cg_id = strtoull(optarg, NULL, 0);
+			break;
+		case 'p':
+			cg_path = optarg;
+			break;
 		case 'c':
 			one_cmd = atoi(optarg);
 			break;
@@ -244,7 +319,7 @@ int main(int argc, char **argv)
 			unpriv = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n COUNT] [-s SEED] [-u] [-c CMD]\n",
+			fprintf(stderr, "usage: %s [-n COUNT] [-s SEED] [-u] [-c CMD] [-g ID | -p PATH]\n",
 				argv[0]);
 			return 2;
 		}
@@ -268,6 +343,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (cg_id || cg_path)
+		return query_view(cg_id, cg_path);
 	if (one_cmd >= 0) {
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
 		struct genlmsghdr *g = NLMSG_DATA(h);

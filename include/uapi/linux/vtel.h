@@ -18,11 +18,21 @@
  *    VTEL_A_PID                 the VMM process' newest VM (a process with
  *                               several VMs is addressed by VTEL_A_VM_ID)
  *    VM selector + VTEL_A_VCPU_ID    one vCPU of that VM
+ *    VTEL_A_CGROUP_ID, VTEL_A_CGROUP_FD or VTEL_A_CGROUP_PATH
+ *                               a cgroup v2 and all its descendants, like
+ *                               cpu.stat; with VTEL_F_CGROUP_OWN in
+ *                               VTEL_A_FLAGS, the cgroup alone
  *
- * An unknown VM or vCPU gives -ENOENT with an extack message.
+ * An unknown VM or vCPU gives -ENOENT with an extack message; so does a
+ * cgroup that does not exist (any more). A cgroup is named by id, by an
+ * open fd of its directory (as taskstats' cgroupstats takes it), or by its
+ * path relative to the caller's cgroup namespace (as cgroup_path_ns()
+ * prints it, e.g. "/tenant-a/vm1"); a path resolves only to cgroups that
+ * vCPU threads ran in and their ancestors. Exits are attributed to the
+ * cgroup v2 of the vCPU thread at the time of the exit.
  *
  * Privileges. Per-VM and per-vCPU exit timings are a side channel on guest
- * activity: VTEL_CMD_GET_VMS, GET_VCPUS, GET_VIEW and GET_EXITS need
+ * activity: VTEL_CMD_GET_VMS, GET_VCPUS, GET_CGROUPS, GET_VIEW and GET_EXITS need
  * CAP_PERFMON or CAP_SYS_ADMIN unless the module parameter
  * unprivileged_read is set. VTEL_CMD_RESET and VTEL_CMD_SET_CONFIG need
  * CAP_NET_ADMIN (GENL_ADMIN_PERM). GET_STATUS and GET_CONFIG are open.
@@ -37,7 +47,9 @@
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_UNTRACKED_VMS,
  *              VTEL_A_UNTRACKED_VCPUS, VTEL_A_UNTRACKED_EXITS,
  *              VTEL_A_REASON_OVERFLOW, VTEL_A_LAYOUT_ERRORS,
- *              VTEL_A_EVENTS_DROPPED, VTEL_A_GENERATION
+ *              VTEL_A_EVENTS_DROPPED, VTEL_A_GENERATION, VTEL_A_CGROUPS,
+ *              VTEL_A_CGROUPS_RELEASED, VTEL_A_UNTRACKED_CGROUPS,
+ *              VTEL_A_SEGMENT_DROPS, VTEL_A_CGROUP_STALE_EXITS
  *
  * VTEL_CMD_GET_VMS (dump)
  *    request:  nothing
@@ -54,10 +66,23 @@
  *              VTEL_A_TID, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS
  *
+ * VTEL_CMD_GET_CGROUPS (dump)
+ *    request:  nothing
+ *    reply:    one message per cgroup that vCPU threads ran in, and per
+ *              ancestor of such a cgroup, by increasing id:
+ *              VTEL_A_CGROUP_ID, VTEL_A_CGROUP_LEVEL, VTEL_A_CGROUP_PATH
+ *              (absent if the cgroup was removed), the cgroup's own
+ *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, and
+ *              VTEL_A_ROLLUP (nested, same attributes): itself plus all
+ *              its descendants.
+ *
  * VTEL_CMD_GET_VIEW (do)
- *    request:  a selector (optional)
+ *    request:  a selector (optional), VTEL_A_FLAGS (optional)
  *    reply:    the view's totals: VTEL_A_VM_ID, VTEL_A_PID and VTEL_A_COMM
  *              (VM and vCPU views), VTEL_A_VCPU_ID (vCPU view),
+ *              VTEL_A_CGROUP_ID, VTEL_A_CGROUP_LEVEL and VTEL_A_CGROUP_PATH
+ *              (cgroup view),
  *              VTEL_A_VCPUS, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
  *              VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW
@@ -117,6 +142,7 @@ enum vtel_cmd {
 	VTEL_CMD_GET_CONFIG,
 	VTEL_CMD_SET_CONFIG,
 	VTEL_CMD_VM_EVENT,
+	VTEL_CMD_GET_CGROUPS,
 
 	__VTEL_CMD_MAX
 };
@@ -139,7 +165,8 @@ enum vtel_isa_value {
 	VTEL_ISA_VALUE_SVM = 2,
 };
 
-#define VTEL_F_HIST	(1U << 0)
+#define VTEL_F_HIST		(1U << 0)
+#define VTEL_F_CGROUP_OWN	(1U << 1)
 
 enum vtel_attr {
 	VTEL_A_UNSPEC,
@@ -186,6 +213,16 @@ enum vtel_attr {
 	VTEL_A_HIST,			/* nested: VTEL_A_HIST_BUCKET... */
 	VTEL_A_CONFIG,			/* nested: enum vtel_config_attr */
 	VTEL_A_EVENT,			/* u8: enum vtel_event */
+	VTEL_A_CGROUP_ID,		/* u64: cgroup v2 id (inode number) */
+	VTEL_A_CGROUP_FD,		/* u32: fd of a cgroup v2 directory */
+	VTEL_A_CGROUP_PATH,		/* string: path in the caller's cgroup namespace */
+	VTEL_A_CGROUP_LEVEL,		/* u32: depth below the root */
+	VTEL_A_ROLLUP,			/* nested: totals of a cgroup and descendants */
+	VTEL_A_CGROUPS,			/* u32: cgroup records */
+	VTEL_A_CGROUPS_RELEASED,	/* u64: removed cgroups forgotten */
+	VTEL_A_UNTRACKED_CGROUPS,	/* u64: cgroups that found no record */
+	VTEL_A_SEGMENT_DROPS,		/* u64: cgroup moves with no free segment */
+	VTEL_A_CGROUP_STALE_EXITS,	/* u64: exits counted in an old cgroup */
 
 	__VTEL_A_MAX
 };
