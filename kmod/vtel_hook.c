@@ -107,15 +107,14 @@ static __always_inline unsigned int vtel_vmx_exit_reason(void)
 	return vtel_vmx_reason(reason);
 }
 
-/* The thread's cgroup v2 id: four dependent loads, no lookup. */
+/*
+ * The thread's cgroup v2 id: four dependent loads, no lookup. Probes run
+ * with preemption disabled, an RCU read-side section, and current's
+ * css_set cannot go away under it.
+ */
 static __always_inline u64 vtel_current_cgroup_id(void)
 {
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
-	return id;
+	return cgroup_id(task_css_set_check(current, true)->dfl_cgrp);
 }
 
 static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)

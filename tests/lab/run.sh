@@ -142,7 +142,9 @@ echo "lab: kernel $KVER, script $name${vtel_ko:+, vtel.ko $vtel_ko}, timeout ${t
 
 # --- boot ---------------------------------------------------------------------
 set +e
-timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m 1024 -smp 2 \
+# LAB_SMP and LAB_QEMU_ARGS: the benchmark boots -smp 1 -icount shift=0.
+# shellcheck disable=SC2086
+timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m 1024 -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1" \
 	</dev/null 2>&1 | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
