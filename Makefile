@@ -18,7 +18,7 @@ export VTEL_CACHE
 KVERS ?= $(shell tests/kernels.sh)
 
 DEPS := build-essential bc flex bison kmod xz-utils cpio python3 \
-	pkg-config sparse libnl-3-dev libnl-genl-3-dev \
+	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
 	qemu-system-x86 busybox-static linux-perf \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12

@@ -96,6 +96,9 @@ for k in $KVERS; do
 	fi
 done
 
+echo "== CLI against the module in the lab"
+run_suite cli-lab tools/vtel/tests/lab.sh
+
 echo "== done in $(( $(date +%s) - start ))s"
 for f in "${failures[@]}"; do echo "failed: $f"; done
 echo "$passed passed, $failed failed" | tee "$LOG/result"

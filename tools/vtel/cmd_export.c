@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtel export --format prometheus: GET_STATUS, GET_EXITS of the host,
+ * GET_VMS, then GET_EXITS with histograms for each VM, and GET_CGROUPS
+ * when the module has it; written family by family (the format wants all
+ * samples of a metric together). A VM that is evicted between GET_VMS and
+ * its GET_EXITS (-ENOENT) is left out. cgroups are exported with their
+ * own counters (without descendants), so that sums over cgroups do not
+ * count an exit twice.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cmds.h"
+#include "human.h"
+#include "prom.h"
+
+struct export {
+	struct vtel_rec status;
+	struct vtel_list host;		/* host view, per reason */
+	struct vtel_list vms;
+	struct vtel_list *exits;	/* per VM; .v NULL if it vanished */
+	bool *gone;
+	struct vtel_list cgroups;
+};
+
+#define VM_LABELS 3
+
+static void vm_labels(const struct vtel_rec *vm, char id[HUMAN_LEN],
+		      char pid[HUMAN_LEN], struct prom_label *l)
+{
+	l[0].name = "vm_id";
+	l[0].value = exact_decimal(id, rec_u(vm, VTEL_A_VM_ID), 0);
+	l[1].name = "pid";
+	l[1].value = exact_decimal(pid, rec_u(vm, VTEL_A_PID), 0);
+	l[2].name = "comm";
+	l[2].value = rec_str(vm, VTEL_A_COMM);
+}
+
+static const struct {
+	const char *name, *help;
+	int attr;
+	bool ns;
+} host_counters[] = {
+	{ "vtel_host_exits_total", "VM exits seen on this host, all VMs and untracked vCPUs.", VTEL_A_EXITS, false },
+	{ "vtel_host_handling_seconds_total", "Time from kvm_exit to the next kvm_entry, all VMs.", VTEL_A_HANDLING_NS, true },
+	{ "vtel_host_guest_seconds_total", "Time from kvm_entry to the next kvm_exit, all VMs.", VTEL_A_GUEST_NS, true },
+	{ "vtel_vms_evicted_total", "Retired VMs folded into the host totals.", VTEL_A_VMS_EVICTED, false },
+	{ "vtel_untracked_vms_total", "VMs that found no free vtel record.", VTEL_A_UNTRACKED_VMS, false },
+	{ "vtel_untracked_vcpus_total", "vCPUs that found no free vtel record.", VTEL_A_UNTRACKED_VCPUS, false },
+	{ "vtel_untracked_exits_total", "Exits of untracked vCPUs (host totals only).", VTEL_A_UNTRACKED_EXITS, false },
+	{ "vtel_reason_overflow_total", "Exits of reasons beyond the per-vCPU reason slots.", VTEL_A_REASON_OVERFLOW, false },
+	{ "vtel_layout_errors_total", "Failed checks of the vendor tracepoint layout.", VTEL_A_LAYOUT_ERRORS, false },
+	{ "vtel_events_dropped_total", "VM events not sent because of the event rate limit.", VTEL_A_EVENTS_DROPPED, false },
+	{ "vtel_cgroups_released_total", "Removed cgroups whose records were forgotten.", VTEL_A_CGROUPS_RELEASED, false },
+	{ "vtel_untracked_cgroups_total", "cgroups that found no free vtel record.", VTEL_A_UNTRACKED_CGROUPS, false },
+	{ "vtel_segment_drops_total", "cgroup moves of vCPU threads that found no free segment.", VTEL_A_SEGMENT_DROPS, false },
+	{ "vtel_cgroup_stale_exits_total", "Exits counted in the cgroup a vCPU thread had left.", VTEL_A_CGROUP_STALE_EXITS, false },
+};
+
+static const struct {
+	const char *name, *help;
+	int attr;
+	bool ns;
+} vm_counters[] = {
+	{ "vtel_vm_exits_total", "Exits of the VM, all reasons.", VTEL_A_EXITS, false },
+	{ "vtel_handling_seconds_total", "Exit handling time of the VM, kvm_exit to next kvm_entry.", VTEL_A_HANDLING_NS, true },
+	{ "vtel_guest_seconds_total", "Guest time of the VM, kvm_entry to next kvm_exit.", VTEL_A_GUEST_NS, true },
+	{ "vtel_slow_exits_total", "Exits of the VM handled in more than slow_ns.", VTEL_A_SLOW_EXITS, false },
+};
+
+static void write_status(FILE *f, const struct vtel_rec *s)
+{
+	struct prom_label l[2];
+	size_t i;
+
+	l[0].name = "version";
+	l[0].value = rec_has(s, VTEL_A_VERSION) ? rec_str(s, VTEL_A_VERSION) : "";
+	l[1].name = "vendor";
+	l[1].value = rec_has(s, VTEL_A_VENDOR) ? rec_str(s, VTEL_A_VENDOR) : "";
+	prom_family(f, "vtel_info", "gauge", "The vtel module: version and vendor (svm, vmx or none).");
+	prom_sample_u64(f, "vtel_info", l, 2, 1);
+	prom_family(f, "vtel_attached", "gauge", "1 if vtel is hooked into kvm.ko.");
+	prom_sample_u64(f, "vtel_attached", NULL, 0, rec_u(s, VTEL_A_ATTACHED));
+	prom_family(f, "vtel_vms", "gauge", "VMs vtel holds records of, by state.");
+	l[0].name = "state";
+	l[0].value = "live";
+	prom_sample_u64(f, "vtel_vms", l, 1, rec_u(s, VTEL_A_VMS_LIVE));
+	l[0].value = "retired";
+	prom_sample_u64(f, "vtel_vms", l, 1, rec_u(s, VTEL_A_VMS_RETIRED));
+	prom_family(f, "vtel_vcpus", "gauge", "vCPUs vtel holds records of.");
+	prom_sample_u64(f, "vtel_vcpus", NULL, 0, rec_u(s, VTEL_A_VCPUS));
+	if (rec_has(s, VTEL_A_CGROUPS)) {
+		prom_family(f, "vtel_cgroups", "gauge", "cgroups vtel holds records of.");
+		prom_sample_u64(f, "vtel_cgroups", NULL, 0, rec_u(s, VTEL_A_CGROUPS));
+	}
+
+	for (i = 0; i < ARRAY_SIZE(host_counters); i++) {
+		if (!rec_has(s, host_counters[i].attr))
+			continue;
+		prom_family(f, host_counters[i].name, "counter",
+			    host_counters[i].help);
+		if (host_counters[i].ns)
+			prom_sample_ns(f, host_counters[i].name, NULL, 0,
+				       rec_u(s, host_counters[i].attr));
+		else
+			prom_sample_u64(f, host_counters[i].name, NULL, 0,
+					rec_u(s, host_counters[i].attr));
+	}
+}
+
+static void write_host_reasons(FILE *f, const struct vtel_list *h)
+{
+	struct prom_label l = { "reason", NULL };
+	size_t i;
+
+	prom_family(f, "vtel_host_reason_exits_total", "counter",
+		    "VM exits on this host by exit reason.");
+	for (i = 0; i < h->n; i++) {
+		l.value = rec_str(&h->v[i], VTEL_A_REASON);
+		prom_sample_u64(f, "vtel_host_reason_exits_total", &l, 1,
+				rec_u(&h->v[i], VTEL_A_COUNT));
+	}
+}
+
+static void write_vms(FILE *f, const struct export *x)
+{
+	struct prom_label l[VM_LABELS + 1];
+	char id[HUMAN_LEN], pid[HUMAN_LEN];
+	const struct vtel_rec *vm, *e;
+	size_t i, j, k;
+
+	prom_family(f, "vtel_vm_info", "gauge", "A VM vtel tracks, with its state (live or retired).");
+	for (i = 0; i < x->vms.n; i++) {
+		vm = &x->vms.v[i];
+		vm_labels(vm, id, pid, l);
+		l[VM_LABELS].name = "state";
+		l[VM_LABELS].value = rec_u(vm, VTEL_A_VM_STATE) == VTEL_VM_STATE_RETIRED ? "retired" : "live";
+		prom_sample_u64(f, "vtel_vm_info", l, VM_LABELS + 1, 1);
+	}
+	prom_family(f, "vtel_vm_vcpus", "gauge", "vCPUs of the VM.");
+	for (i = 0; i < x->vms.n; i++) {
+		vm_labels(&x->vms.v[i], id, pid, l);
+		prom_sample_u64(f, "vtel_vm_vcpus", l, VM_LABELS,
+				rec_u(&x->vms.v[i], VTEL_A_VCPUS));
+	}
+	for (k = 0; k < ARRAY_SIZE(vm_counters); k++) {
+		prom_family(f, vm_counters[k].name, "counter", vm_counters[k].help);
+		for (i = 0; i < x->vms.n; i++) {
+			vm = &x->vms.v[i];
+			vm_labels(vm, id, pid, l);
+			if (vm_counters[k].ns)
+				prom_sample_ns(f, vm_counters[k].name, l, VM_LABELS,
+					       rec_u(vm, vm_counters[k].attr));
+			else
+				prom_sample_u64(f, vm_counters[k].name, l, VM_LABELS,
+						rec_u(vm, vm_counters[k].attr));
+		}
+	}
+
+	prom_family(f, "vtel_exits_total", "counter", "VM exits by VM and exit reason.");
+	for (i = 0; i < x->vms.n; i++) {
+		if (x->gone[i])
+			continue;
+		vm_labels(&x->vms.v[i], id, pid, l);
+		l[VM_LABELS].name = "reason";
+		for (j = 0; j < x->exits[i].n; j++) {
+			e = &x->exits[i].v[j];
+			l[VM_LABELS].value = rec_str(e, VTEL_A_REASON);
+			prom_sample_u64(f, "vtel_exits_total", l, VM_LABELS + 1,
+					rec_u(e, VTEL_A_COUNT));
+		}
+	}
+
+	prom_family(f, "vtel_exit_handling_seconds", "histogram",
+		    "Exit handling time (kvm_exit to next kvm_entry) by VM and exit reason.");
+	for (i = 0; i < x->vms.n; i++) {
+		if (x->gone[i])
+			continue;
+		vm_labels(&x->vms.v[i], id, pid, l);
+		l[VM_LABELS].name = "reason";
+		for (j = 0; j < x->exits[i].n; j++) {
+			e = &x->exits[i].v[j];
+			l[VM_LABELS].value = rec_str(e, VTEL_A_REASON);
+			prom_histogram(f, "vtel_exit_handling_seconds", l,
+				       VM_LABELS + 1, e->hist, e->nhist,
+				       rec_u(e, VTEL_A_TIMED),
+				       rec_u(e, VTEL_A_TOTAL_NS));
+		}
+	}
+}
+
+static const struct {
+	const char *name, *help;
+	int attr;
+	bool ns;
+} cg_counters[] = {
+	{ "vtel_cgroup_exits_total", "VM exits of vCPU threads in the cgroup itself (not its descendants).", VTEL_A_EXITS, false },
+	{ "vtel_cgroup_handling_seconds_total", "Exit handling time of vCPU threads in the cgroup itself.", VTEL_A_HANDLING_NS, true },
+	{ "vtel_cgroup_guest_seconds_total", "Guest time of vCPU threads in the cgroup itself.", VTEL_A_GUEST_NS, true },
+	{ "vtel_cgroup_slow_exits_total", "Slow exits of vCPU threads in the cgroup itself.", VTEL_A_SLOW_EXITS, false },
+};
+
+static void write_cgroups(FILE *f, const struct vtel_list *cg)
+{
+	struct prom_label l[2];
+	char id[HUMAN_LEN];
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(cg_counters); k++) {
+		prom_family(f, cg_counters[k].name, "counter", cg_counters[k].help);
+		for (i = 0; i < cg->n; i++) {
+			const struct vtel_rec *c = &cg->v[i];
+
+			l[0].name = "cgroup_id";
+			l[0].value = exact_decimal(id, rec_u(c, VTEL_A_CGROUP_ID), 0);
+			l[1].name = "path";
+			l[1].value = rec_str(c, VTEL_A_CGROUP_PATH);
+			if (cg_counters[k].ns)
+				prom_sample_ns(f, cg_counters[k].name, l, 2,
+					       rec_u(c, cg_counters[k].attr));
+			else
+				prom_sample_u64(f, cg_counters[k].name, l, 2,
+						rec_u(c, cg_counters[k].attr));
+		}
+	}
+}
+
+static int collect(struct vtel_ctx *ctx, struct export *x)
+{
+	struct vtel_sel sel = { 0 };
+	size_t i;
+	int err;
+
+	err = vtel_get_status(ctx, &x->status);
+	if (!err)
+		err = vtel_get_exits(ctx, &sel, 0, NULL, &x->host);
+	if (!err)
+		err = vtel_get_vms(ctx, &x->vms);
+	if (err)
+		return err;
+	x->exits = calloc(x->vms.n + 1, sizeof(*x->exits));
+	x->gone = calloc(x->vms.n + 1, sizeof(*x->gone));
+	if (!x->exits || !x->gone)
+		return -ENOMEM;
+	for (i = 0; i < x->vms.n; i++) {
+		sel.has_vm = true;
+		sel.vm_id = (uint32_t)rec_u(&x->vms.v[i], VTEL_A_VM_ID);
+		err = vtel_get_exits(ctx, &sel, VTEL_F_HIST, NULL, &x->exits[i]);
+		if (err == -ENOENT) {
+			x->gone[i] = true;
+			err = 0;
+		}
+		if (err)
+			return err;
+	}
+	err = vtel_get_cgroups(ctx, &x->cgroups);
+	if (err == -VTEL_ENOCMD)
+		err = 0;	/* a module without cgroup support */
+	return err;
+}
+
+int cmd_export(struct vtel_ctx *ctx, const struct vtel_args *a)
+{
+	struct export x;
+	FILE *f = ctx->out.f;
+	size_t i;
+	int err;
+
+	(void)a;	/* FORMAT_PROMETHEUS is the only format */
+	memset(&x, 0, sizeof(x));
+	err = collect(ctx, &x);
+	if (!err) {
+		write_status(f, &x.status);
+		write_host_reasons(f, &x.host);
+		write_vms(f, &x);
+		if (x.cgroups.n)
+			write_cgroups(f, &x.cgroups);
+		fflush(f);
+	}
+	for (i = 0; x.exits && i < x.vms.n; i++)
+		vtel_list_free(&x.exits[i]);
+	vtel_rec_free(&x.status);
+	vtel_list_free(&x.host);
+	vtel_list_free(&x.vms);
+	vtel_list_free(&x.cgroups);
+	free(x.exits);
+	free(x.gone);
+	return err ? vtel_report(ctx, err) : VTEL_EXIT_OK;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Prometheus text exposition writer. */
+#include <string.h>
+
+#include "hist.h"
+#include "human.h"
+#include "json.h"
+#include "prom.h"
+
+void prom_escape(FILE *f, const char *s, int help)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), l;
+
+	while (n) {
+		l = utf8_seq(p, n);
+		if (!l) {
+			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			l = 1;
+		} else if (*p == '\\') {
+			fputs("\\\\", f);
+		} else if (*p == '\n') {
+			fputs("\\n", f);
+		} else if (*p == '"' && !help) {
+			fputs("\\\"", f);
+		} else {
+			fwrite(p, 1, l, f);
+		}
+		p += l;
+		n -= l;
+	}
+}
+
+void prom_family(FILE *f, const char *name, const char *type,
+		 const char *help)
+{
+	fprintf(f, "# HELP %s ", name);
+	prom_escape(f, help, 1);
+	fprintf(f, "\n# TYPE %s %s\n", name, type);
+}
+
+static void labels(FILE *f, const struct prom_label *l, size_t nl,
+		   const char *le)
+{
+	size_t i;
+
+	if (!nl && !le)
+		return;
+	fputc('{', f);
+	for (i = 0; i < nl; i++) {
+		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
+		prom_escape(f, l[i].value, 0);
+		fputc('"', f);
+	}
+	if (le)
+		fprintf(f, "%sle=\"%s\"", nl ? "," : "", le);
+	fputc('}', f);
+}
+
+void prom_sample(FILE *f, const char *name, const struct prom_label *l,
+		 size_t nl, const char *value)
+{
+	fputs(name, f);
+	labels(f, l, nl, NULL);
+	fprintf(f, " %s\n", value);
+}
+
+void prom_sample_u64(FILE *f, const char *name, const struct prom_label *l,
+		     size_t nl, uint64_t v)
+{
+	char buf[HUMAN_LEN];
+
+	prom_sample(f, name, l, nl, exact_decimal(buf, v, 0));
+}
+
+void prom_sample_ns(FILE *f, const char *name, const struct prom_label *l,
+		    size_t nl, uint64_t ns)
+{
+	char buf[HUMAN_LEN];
+
+	prom_sample(f, name, l, nl, exact_decimal(buf, ns, 9));
+}
+
+static void bucket(FILE *f, const char *name, const struct prom_label *l,
+		   size_t nl, const char *le, uint64_t cum)
+{
+	fprintf(f, "%s_bucket", name);
+	labels(f, l, nl, le);
+	fprintf(f, " %llu\n", (unsigned long long)cum);
+}
+
+void prom_histogram(FILE *f, const char *name, const struct prom_label *l,
+		    size_t nl, const struct vtel_bucket *h, size_t nh,
+		    uint64_t count, uint64_t sum_ns)
+{
+	char le[HUMAN_LEN], sname[128];
+	uint64_t cum = 0, b, next;
+	bool ladder = true;
+	size_t i = 0;
+
+	for (i = 0; i < nh; i++)
+		if (h[i].le != UINT64_MAX && !vtel_hist_on_ladder(h[i].le))
+			ladder = false;
+
+	/* Finite bounds, ascending: the ladder's and/or the kernel's. */
+	i = 0;
+	b = ladder ? 0 : (nh ? h[0].le : UINT64_MAX);
+	while (b != UINT64_MAX) {
+		while (i < nh && h[i].le <= b)
+			cum += h[i++].count;
+		bucket(f, name, l, nl, exact_decimal(le, b, 9), cum);
+		next = UINT64_MAX;
+		if (ladder && b < PROM_LADDER_MAX)
+			next = b * 2 + 1;
+		if (i < nh && h[i].le < next)
+			next = h[i].le;
+		b = next;
+	}
+	while (i < nh)
+		cum += h[i++].count;
+	if (count < cum)
+		count = cum;
+	bucket(f, name, l, nl, "+Inf", count);
+	snprintf(sname, sizeof(sname), "%s_sum", name);
+	prom_sample_ns(f, sname, l, nl, sum_ns);
+	snprintf(sname, sizeof(sname), "%s_count", name);
+	prom_sample_u64(f, sname, l, nl, count);
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtel-fake: the vtel CLI against the fake kernel of the unit tests, for
+ * trying commands and producing the documentation's examples without a
+ * vtel module: "vtel-fake -j exits --pid 4242". With VTEL_FAKE_TTY=1 it
+ * behaves like the real vtel on a terminal (raw mode, 'q', signals) while
+ * the fake's counters advance with each refresh: tests/tty_top.py.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "fake.h"
+#include "term.h"
+
+static int tty_wait(struct vtel_ctx *ctx, unsigned int ms)
+{
+	struct fake *f = ctx->io_priv;
+	int quit = term_wait(ctx, ms);
+
+	f->mono_ns += (uint64_t)ms * 1000000;
+	f->tick++;
+	return quit;
+}
+
+int main(int argc, char **argv)
+{
+	struct vtel_ctx ctx;
+	struct fake f;
+	int rc;
+
+	setenv("TZ", "UTC", 1);
+	fake_init(&f);
+	fake_ctx(&ctx, &f, stdout, stderr);
+	if (getenv("VTEL_FAKE_TTY")) {
+		ctx.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+		ctx.wait = tty_wait;
+		ctx.catch_signals = term_catch_signals;
+	}
+	rc = vtel_main(&ctx, argc, argv);
+	fake_free(&f);
+	return rc;
+}

@@ -1,0 +1,202 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# In-guest (tests/lab/run.sh --script): the vtel CLI, /extra/vtel (static),
+# against the real module, with KVM's own counters (vtel-testvmm's lines)
+# as the oracle. One "ok - NAME" / "not ok - NAME: WHY" line per check;
+# JSON and Prometheus outputs are printed between VTEL-FILE-BEGIN/END
+# markers for tools/vtel/tests/lab.sh to validate on the host.
+. /lab/lib.sh
+cd /tmp
+V=/extra/vtel
+
+# rc NAME WANT CMD...: exit status WANT; on errors exactly one stderr line.
+rc() {
+	_n=$1 _w=$2
+	shift 2
+	"$@" >rc.out 2>rc.err
+	_r=$?
+	if [ $_r -eq $_w ] && { [ $_w -eq 0 ] || [ "$(wc -l <rc.err)" -eq 1 ]; }; then
+		pass "$_n"
+	else
+		fail "$_n" "exit $_r want $_w, stderr: $(tr '\n' ' ' <rc.err)"
+	fi
+	sed 's/^/# stderr: /' rc.err
+}
+dump() { echo "VTEL-FILE-BEGIN $1"; cat "$1"; echo "VTEL-FILE-END $1"; }
+# jnum KEY FILE: the first integer value of KEY in a JSON file.
+jnum() { tr ',{}' '\n\n\n' <"$2" | awk -F: -v k="\"$1\"" '$1 == k { print $2; exit }'; }
+# reason_count FILE REASON: "count" of a reason in exits JSON.
+reason_count() {
+	tr '{' '\n' <"$1" | awk -v r="\"reason\":\"$2\"" 'index($0, r) {
+		n = split($0, a, ",")
+		for (i = 1; i <= n; i++) if (a[i] ~ /^"count":/) { sub(/"count":/, "", a[i]); print a[i] } }'
+}
+
+# ---- no module: exit 3
+rc cli-nomod-status 3 $V status
+load_kvm && pass cli-kvm-load || fail cli-kvm-load "kvm modules"
+insmod "$VTEL_KO" && pass cli-insmod || fail cli-insmod "insmod vtel"
+rc cli-status 0 $V status
+cat rc.out
+$V -j status >st.json
+dump st.json
+check cli-status-json-loaded "$(cat st.json)" grep -q '"loaded":true' st.json
+
+# ---- a VM that lives a few seconds
+(exec "$VMM" --loop 6 --io 200 --cpuid 20 --mmio 10 --vcpus 2 >l.out 2>l.out.err) &
+P=$!
+i=0
+while [ $i -lt 50 ] && ! $V -j vms 2>/dev/null | grep -q "\"pid\":$P,"; do
+	sleep 0.2
+	i=$((i + 1))
+done
+rc cli-vms 0 $V vms
+cat rc.out
+$V -j vms >vms.json
+dump vms.json
+rc cli-exits-pid 0 $V exits --pid $P
+cat rc.out
+$V -j exits --pid $P >ex.json
+dump ex.json
+check cli-exits-pid-type "$(head -c 200 ex.json)" grep -q '"type":"vm"' ex.json
+rc cli-vcpus 0 $V vcpus --pid $P
+cat rc.out
+check cli-vcpus-two "$(cat rc.out)" [ "$(grep -c '^ *[0-9]' rc.out)" -eq 2 ]
+rc cli-exits-vcpu 0 $V -j exits --pid $P --vcpu 1
+cp rc.out exv.json
+dump exv.json
+rc cli-hist-io 0 $V hist io --pid $P
+cat rc.out
+$V -j hist io --pid $P >h.json
+dump h.json
+rc cli-top-plain 0 $V top --count 2 --interval 0.5
+cat rc.out
+check cli-top-no-ansi "escape codes" [ "$(tr -dc '\033' <rc.out | wc -c)" -eq 0 ]
+$V -j top --count 2 --interval 0.5 >top.jsonl
+dump top.jsonl
+t_eq cli-top-json-lines "$(wc -l <top.jsonl)" 2
+rc cli-cgroups 0 $V cgroups
+cat rc.out
+$V -j cgroups >cg.json
+dump cg.json
+
+# ---- top on a real terminal (a pty): redraws, shows the VM, q quits
+if [ -x /extra/vtel-pty ]; then
+	mkdir -p /dev/pts
+	grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
+	/extra/vtel-pty 2.5 $V top --interval 0.5 >pty.out 2>&1
+	r=$?
+	t_eq cli-top-pty-q-quits "$r" 0
+	check cli-top-pty-redraws "no ANSI clear" [ "$(grep -c "$(printf '\033')\[" pty.out)" -ge 2 ]
+	check cli-top-pty-shows-vm "pid $P not on screen" grep -q "$P" pty.out
+	check cli-top-pty-shows-io "no io row" grep -q "io" pty.out
+	say "top on a pty (last screen):"
+	tr '\033' '~' <pty.out | tail -n 12
+fi
+
+# ---- events: a short VM starts and stops
+$V -j events --count 2 >ev.jsonl 2>ev.err &
+E=$!
+sleep 1
+vmm e.out --io 5 --cpuid 1 --mmio 1
+i=0
+while [ $i -lt 50 ] && kill -0 $E 2>/dev/null; do
+	sleep 0.2
+	i=$((i + 1))
+done
+kill $E 2>/dev/null
+wait $E
+dump ev.jsonl
+t_eq cli-events-two "$(wc -l <ev.jsonl)" 2
+check cli-events-start-stop "$(cat ev.jsonl)" grep -q '"event":"stop"' ev.jsonl
+
+# ---- the retired VM against KVM's counters
+wait $P
+cat l.out
+ID=$(tr '{' '\n' <vms.json | awk -v p="\"pid\":$P," 'index($0, p) { sub(/.*"vm_id":/, ""); sub(/,.*/, ""); print; exit }')
+say "VM id of pid $P: $ID"
+$V -j exits --vm "$ID" >done.json
+dump done.json
+$V exits --vm "$ID"
+t_eq cli-oracle-io "$(reason_count done.json io)" "$(sumf guest_io <l.out)"
+t_eq cli-oracle-hlt "$(reason_count done.json hlt)" 2
+t_ge cli-oracle-npf "$(reason_count done.json npf)" "$(sumf guest_mmio <l.out)"
+# The same VM's total three ways: the CLI (netlink), debugfs, KVM itself.
+cli_total=$(tr ',' '\n' <done.json | awk -F: '$1 == "\"exits\"" { print $2; exit }')
+dbg_total=$(awk -v id="$ID" '$1 == id { print $6 }' /sys/kernel/debug/vtel/vms)
+t_eq cli-total-equals-kvm "$cli_total" "$(sumf exits <l.out)"
+t_eq cli-total-equals-debugfs "$cli_total" "$dbg_total"
+dir=$(awk -v id="$ID" '$1 == id { print $10 }' /sys/kernel/debug/vtel/vms)
+t_eq cli-io-equals-debugfs "$(reason_count done.json io)" \
+	"$(awk '$1 == "io" { print $2 }' /sys/kernel/debug/vtel/vm/$dir/exits)"
+rc cli-vms-retired 0 $V vms
+cat rc.out
+check cli-vms-retired-state "$(cat rc.out)" grep -q retired rc.out
+
+# ---- errors
+rc cli-enoent-pid 5 $V exits --pid 1
+rc cli-enoent-vm 5 $V exits --vm 4000
+rc cli-enoent-vcpu 5 $V exits --vm "$ID" --vcpu 99
+rc cli-enoent-reason 5 $V hist nosuchreason
+rc cli-enoent-cgroup 5 $V exits --cgroup /no/such
+rc cli-enoent-cgroup-dir 5 $V exits --cgroup-dir /no/such
+rc cli-usage 2 $V exits --pid 1 --vm 2
+rc cli-config-set 0 $V config slow_ns=1000 event_rate=50
+$V -j config >cfg.json
+dump cfg.json
+t_eq cli-config-slow "$(jnum slow_ns cfg.json)" 1000
+rc cli-config-bad 1 $V config slow_ns=0
+
+# ---- cgroups: a VM in /tenant-a/vm1
+mkdir -p /sys/fs/cgroup/tenant-a/vm1
+sh -c 'echo $$ >/sys/fs/cgroup/tenant-a/vm1/cgroup.procs && exec /bin/vtel-testvmm --io 300 --cpuid 10 --mmio 5' >cg.out 2>&1
+cat cg.out
+rc cli-cgroups-after 0 $V cgroups
+cat rc.out
+rc cli-exits-cgroup 0 $V -j exits --cgroup /tenant-a
+cp rc.out exc.json
+dump exc.json
+t_eq cli-cgroup-io "$(reason_count exc.json io)" 300
+rc cli-exits-cgroup-own-parent 5 $V -j exits --cgroup /tenant-a --own
+rc cli-exits-cgroup-own 0 $V -j exits --cgroup /tenant-a/vm1 --own
+cp rc.out exo.json
+dump exo.json
+t_eq cli-cgroup-own-io "$(reason_count exo.json io)" 300
+rc cli-exits-cgroup-dir 0 $V exits --cgroup-dir /sys/fs/cgroup/tenant-a/vm1 --own
+cat rc.out
+rc cli-hist-cgroup 0 $V hist io --cgroup /tenant-a/vm1
+cat rc.out
+
+# ---- export
+rc cli-export 0 $V export
+cp rc.out m.prom
+dump m.prom
+
+# ---- unprivileged (su needs a passwd entry)
+mkdir -p /etc
+echo 'root:x:0:0::/:/bin/sh' >/etc/passwd
+echo 'nobody:x:65534:65534::/:/bin/sh' >>/etc/passwd
+echo 'root:x:0:' >/etc/group
+echo 'nogroup:x:65534:' >>/etc/group
+rc cli-unpriv-status 0 su nobody -s /bin/sh -c "$V status"
+rc cli-unpriv-vms 4 su nobody -s /bin/sh -c "$V vms"
+rc cli-unpriv-exits 4 su nobody -s /bin/sh -c "$V exits"
+before=$(awk '$1 == "exits" { print $2 }' /sys/kernel/debug/vtel/summary)
+slow_before=$($V -j config | tr ',' '\n' | grep -c '"slow_ns":1000')
+rc cli-unpriv-reset 4 su nobody -s /bin/sh -c "$V reset"
+rc cli-unpriv-config-set 4 su nobody -s /bin/sh -c "$V config event_rate=5 slow_ns=7"
+rc cli-unpriv-config 0 su nobody -s /bin/sh -c "$V config"
+t_eq cli-unpriv-counters-unchanged \
+	"$(awk '$1 == "exits" { print $2 }' /sys/kernel/debug/vtel/summary)" "$before"
+t_eq cli-unpriv-config-unchanged \
+	"$($V -j config | tr ',' '\n' | grep -c '"slow_ns":1000')" "$slow_before"
+
+# ---- reset, unload
+rc cli-reset 0 $V reset
+$V -j status >st2.json
+dump st2.json
+t_eq cli-reset-zero "$(jnum exits st2.json)" 0
+rmmod vtel && pass cli-rmmod || fail cli-rmmod "rmmod vtel"
+rc cli-nomod-after 3 $V -j exits
+lab_done

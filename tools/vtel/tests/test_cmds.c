@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every command end to end against the fake kernel: the requests it sends
+ * (checked against the ABI's policies by the fake), tables, JSON (saved
+ * for python3 -m json.tool and the schema checker) and exit statuses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "fake.h"
+#include "unit.h"
+
+static struct fake f;
+static struct fake_run r;
+
+static void run(const char *args)
+{
+	fake_init(&f);
+	fake_vtel(&f, &r, args);
+	CHECK_U64(f.violations, 0);
+}
+
+static void done(void)
+{
+	fake_run_free(&r);
+	fake_free(&f);
+}
+
+/* Runs args, expects exit 0 and no stderr, saves stdout as dir/name. */
+static void run_ok(const char *args, const char *dir, const char *name)
+{
+	run(args);
+	CHECK_INT(r.rc, 0);
+	CHECK_STR(r.err, "");
+	if (dir)
+		unit_save(dir, name, r.out);
+}
+
+static void status(void)
+{
+	unit_case("text");
+	run_ok("status", NULL, NULL);
+	CHECK_PREFIX(r.out, "module:             loaded, interface version 1\n");
+	CHECK_HAS(r.out, "version:            0.1.0\n");
+	CHECK_HAS(r.out, "attached:           yes\n");
+	CHECK_HAS(r.out, "vendor:             svm\n");
+	CHECK_HAS(r.out, "exits:              1.2M\n");
+	CHECK_HAS(r.out, "handling time:      35.1ms\n");
+	CHECK_HAS(r.out, "guest time:         2.3s\n");
+	CHECK_HAS(r.out, "overhead:           1.50%\n");
+	CHECK_HAS(r.out, "untracked exits:    42\n");
+	CHECK_HAS(r.out, "events dropped:     7\n");
+	CHECK_HAS(r.out, "cgroup stale exits: 5\n");
+	CHECK_LACKS(r.out, "generation");
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_STATUS);
+	done();
+
+	unit_case("json");
+	run_ok("-j status", "json", "status.json");
+	CHECK_STR(r.out, "{\"loaded\":true,\"family_version\":1,\"version\":\"0.1.0\","
+		  "\"attached\":true,\"vendor\":\"svm\",\"vms_live\":1,\"vms_retired\":1,"
+		  "\"vms_evicted\":3,\"vcpus\":3,\"exits\":1234567,\"handling_ns\":35100000,"
+		  "\"guest_ns\":2300000000,\"overhead_ppm\":15030,\"overhead_pct\":1.503,"
+		  "\"slow_exits\":12,\"untracked_vms\":0,\"untracked_vcpus\":1,\"untracked_exits\":42,"
+		  "\"reason_overflow\":0,\"layout_errors\":0,\"events_dropped\":7,"
+		  "\"cgroups\":2,\"cgroups_released\":0,\"untracked_cgroups\":0,"
+		  "\"segment_drops\":0,\"cgroup_stale_exits\":5,\"generation\":99}\n");
+	done();
+
+	unit_case("pretty json");
+	run_ok("-p status", "json", "status-pretty.json");
+	CHECK_HAS(r.out, "{\n  \"loaded\": true,\n");
+	done();
+
+	unit_case("malformed: EXITS as u32");
+	fake_init(&f);
+	f.malform = MAL_STATUS_WRONG_SIZE;
+	fake_vtel(&f, &r, "status");
+	CHECK_INT(r.rc, 1);
+	CHECK_STR(r.err, "vtel: malformed reply to GET_STATUS: vtel attribute EXITS has 4 bytes, expected 8\n");
+	CHECK_STR(r.out, "");
+	done();
+}
+
+static void exits(void)
+{
+	const char *io, *npf, *pf, *hlt;
+
+	unit_case("--pid is pinned to the VM id");
+	run_ok("exits --pid 4242", NULL, NULL);
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_EXITS);
+	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_VM_ID);
+	CHECK_U64(f.last_vm_id, 1);
+	CHECK_HAS(r.out, "VM 1, pid 4242, comm qemu-system-x86, vCPUs 2, exits 123k, handling 35.1ms, guest 2.3s, overhead 1.50%, slow 12, overflow 0\n");
+	CHECK_HAS(r.out, "REASON   CATEGORY  COUNT  TOTAL    MIN     MAX    P50    P90     P99   P99.9\n");
+	CHECK_HAS(r.out, "io       io         3.0k  3.5ms  511ns  35.1\xc2\xb5s  1.0\xc2\xb5s  1.0\xc2\xb5s   2.0\xc2\xb5s  32.8\xc2\xb5s\n");
+	CHECK_HAS(r.out, "PF excp  memory      500  400\xc2\xb5s  100ns   5.0\xc2\xb5s  1.0\xc2\xb5s  2.0\xc2\xb5s   4.1\xc2\xb5s   5.0\xc2\xb5s\n");
+	CHECK_HAS(r.out, "hlt      halt          3    0ns      -       -      -      -       -       -\n");
+	io = strstr(r.out, "\nio ");
+	npf = strstr(r.out, "\nnpf ");
+	pf = strstr(r.out, "\nPF excp ");
+	hlt = strstr(r.out, "\nhlt ");
+	CHECK(io && npf && pf && hlt && io < npf && npf < pf && pf < hlt);
+	CHECK_U64(unit_lines(r.out), 6);
+	done();
+
+	unit_case("json, VM view");
+	run_ok("-j exits --pid 4242", "json", "exits-vm.json");
+	CHECK_PREFIX(r.out, "{\"view\":{\"type\":\"vm\",\"vm_id\":1,\"pid\":4242,"
+		       "\"comm\":\"qemu-system-x86\",\"vcpus\":2,\"exits\":123456,"
+		       "\"handling_ns\":35100000,\"guest_ns\":2300000000,"
+		       "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"slow_exits\":12,"
+		       "\"reason_overflow\":0},\"exits\":[");
+	CHECK_HAS(r.out, "{\"reason\":\"io\",\"code\":123,\"isa\":\"svm\",\"category\":\"io\","
+		  "\"count\":3000,\"timed\":3000,\"total_ns\":3500000,\"min_ns\":511,"
+		  "\"max_ns\":35100,\"p50_ns\":1023,\"p90_ns\":1023,\"p99_ns\":2047,"
+		  "\"p999_ns\":32767}");
+	CHECK_HAS(r.out, "{\"reason\":\"hlt\",\"code\":120,\"isa\":\"svm\",\"category\":\"halt\","
+		  "\"count\":3,\"timed\":0,\"total_ns\":0,\"min_ns\":null,\"max_ns\":null,"
+		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,\"p999_ns\":null}");
+	CHECK_U64(unit_lines(r.out), 1);
+	done();
+
+	unit_case("json, host view");
+	run_ok("-j exits", "json", "exits-host.json");
+	CHECK_HAS(r.out, "{\"view\":{\"type\":\"host\",\"vcpus\":3,");
+	CHECK_HAS(r.out, "\"untracked_exits\":42");
+	CHECK_LACKS(r.out, "vm_id");
+	CHECK_U64(f.last_attrs, 0);
+	done();
+
+	unit_case("json, vCPU view");
+	run_ok("-p exits --vm 1 --vcpu 1", "json", "exits-vcpu.json");
+	CHECK_HAS(r.out, "\"type\": \"vcpu\",\n    \"vm_id\": 1,");
+	CHECK_HAS(r.out, "\"vcpu_id\": 1,");
+	CHECK_U64(f.last_attrs, (1ULL << VTEL_A_VM_ID) | (1ULL << VTEL_A_VCPU_ID));
+	CHECK_U64(f.last_vcpu_id, 1);
+	done();
+
+	unit_case("text, host view");
+	run_ok("exits", NULL, NULL);
+	CHECK_PREFIX(r.out, "host: vCPUs 3, exits 124k,");
+	CHECK_HAS(r.out, "untracked 42");
+	done();
+
+	unit_case("--sort time --top 2");
+	run_ok("exits --sort time --top 2", NULL, NULL);
+	npf = strstr(r.out, "\nnpf ");
+	io = strstr(r.out, "\nio ");
+	CHECK(npf && io && npf < io);
+	CHECK_LACKS(r.out, "PF excp");
+	CHECK_U64(unit_lines(r.out), 4);
+	done();
+
+	unit_case("--sort max");
+	run_ok("-j exits --sort max", NULL, NULL);
+	npf = strstr(r.out, "\"npf\"");
+	io = strstr(r.out, "\"io\"");
+	pf = strstr(r.out, "\"PF excp\"");
+	CHECK(npf && io && pf && npf < io && io < pf);
+	done();
+
+	unit_case("--sort p99");
+	run_ok("-j exits --sort p99", NULL, NULL);
+	npf = strstr(r.out, "\"npf\"");
+	pf = strstr(r.out, "\"PF excp\"");
+	io = strstr(r.out, "\"io\"");
+	CHECK(npf && io && pf && npf < pf && pf < io);
+	done();
+
+	unit_case("unknown pid: exit 5 with the kernel's message");
+	run("exits --pid 999");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: pid 999: no VM of pid 999\n");
+	CHECK_STR(r.out, "");
+	done();
+
+	unit_case("unknown vCPU: exit 5");
+	run("-j exits --vm 1 --vcpu 9");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: VM 1 vCPU 9: VM 1 has no vCPU 9\n");
+	CHECK_STR(r.out, "");
+	done();
+}
+
+static void vms(void)
+{
+	unit_case("text");
+	run_ok("vms", NULL, NULL);
+	CHECK_HAS(r.out, "VM   PID  COMM             STATE    VCPUS  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
+	CHECK_HAS(r.out, " 1  4242  qemu-system-x86  live         2   123k    35.1ms   2.3s     1.50%    12\n");
+	/* Control characters and invalid UTF-8 from comm never reach the terminal. */
+	CHECK_HAS(r.out, " 2  4343  we\"ird\\vm??      retired      1    999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0\n");
+	done();
+
+	unit_case("json");
+	run_ok("-j vms", "json", "vms.json");
+	CHECK_HAS(r.out, "{\"vms\":[{\"vm_id\":1,\"pid\":4242,\"comm\":\"qemu-system-x86\","
+		  "\"state\":\"live\",\"vcpus\":2,\"exits\":123456,");
+	CHECK_HAS(r.out, "\"comm\":\"we\\\"ird\\\\vm\\n\\ufffd\",\"state\":\"retired\"");
+	done();
+
+	unit_case("malformed: VM_ID of 2 bytes");
+	fake_init(&f);
+	f.malform = MAL_WRONG_SIZE;
+	fake_vtel(&f, &r, "vms");
+	CHECK_INT(r.rc, 1);
+	CHECK_STR(r.err, "vtel: malformed reply to GET_VMS: vtel attribute VM_ID has 2 bytes, expected 4\n");
+	done();
+
+	unit_case("malformed: no VM_ID");
+	fake_init(&f);
+	f.malform = MAL_MISSING_KEY;
+	fake_vtel(&f, &r, "-j vms");
+	CHECK_INT(r.rc, 1);
+	CHECK_STR(r.err, "vtel: malformed reply to GET_VMS: GET_VMS reply without VTEL_A_VM_ID\n");
+	CHECK_STR(r.out, "");
+	done();
+
+	unit_case("malformed: COMM without NUL");
+	fake_init(&f);
+	f.malform = MAL_NO_NUL;
+	fake_vtel(&f, &r, "vms");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "COMM is not a NUL-terminated string");
+	done();
+
+	unit_case("malformed: truncated attribute");
+	fake_init(&f);
+	f.malform = MAL_TRUNC_ATTR;
+	fake_vtel(&f, &r, "vms");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "truncated attribute");
+	done();
+}
+
+static void vcpus(void)
+{
+	unit_case("--vm");
+	run_ok("vcpus --vm 1", NULL, NULL);
+	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_VM_ID);
+	CHECK_HAS(r.out, "VM  VCPU   TID  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
+	CHECK_HAS(r.out, "\n 1     0  4243  61.7k    17.6ms   1.2s     1.50%     0\n"
+		  " 1     1  4244  61.7k    17.6ms   1.2s     1.50%     1\n");
+	CHECK_U64(unit_lines(r.out), 3);
+	done();
+
+	unit_case("--pid is sent as VTEL_A_PID");
+	run_ok("-j vcpus --pid 4343", "json", "vcpus.json");
+	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_PID);
+	CHECK_U64(f.last_pid, 4343);
+	CHECK_STR(r.out, "{\"vcpus\":[{\"vm_id\":2,\"vcpu_id\":0,\"tid\":4344,\"exits\":999,"
+		  "\"handling_ns\":1000,\"guest_ns\":9000,\"overhead_ppm\":100000,"
+		  "\"overhead_pct\":10,\"slow_exits\":0}]}\n");
+	done();
+
+	unit_case("unknown VM: exit 5");
+	run("vcpus --vm 7");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: VM 7: no VM with id 7\n");
+	done();
+}
+
+static void hist(void)
+{
+	unit_case("text, io");
+	run_ok("hist io --pid 4242", NULL, NULL);
+	CHECK_STR(f.last_reason, "io");
+	CHECK_U64(f.last_flags_attr, VTEL_F_HIST);
+	CHECK_U64(f.last_attrs, (1ULL << VTEL_A_VM_ID) | (1ULL << VTEL_A_FLAGS) |
+		  (1ULL << VTEL_A_REASON));
+	CHECK_HAS(r.out, "io, category io, count 3.0k, timed 3.0k, total 3.5ms, min 511ns, "
+		  "p50 1.0\xc2\xb5s, p90 1.0\xc2\xb5s, p99 2.0\xc2\xb5s, p99.9 32.8\xc2\xb5s, max 35.1\xc2\xb5s\n");
+	CHECK_HAS(r.out, "\nRANGE             COUNT     %\n"
+		  "[256ns, 512ns)       10   0.3  #\n"
+		  "[512ns, 1.0\xc2\xb5s)     2.9k  96.7  ########################################\n"
+		  "[1.0\xc2\xb5s, 2.0\xc2\xb5s)       80   2.7  #\n"
+		  "[2.0\xc2\xb5s, 4.1\xc2\xb5s)        0   0.0\n"
+		  "[4.1\xc2\xb5s, 8.2\xc2\xb5s)        0   0.0\n"
+		  "[8.2\xc2\xb5s, 16.4\xc2\xb5s)       0   0.0\n"
+		  "[16.4\xc2\xb5s, 32.8\xc2\xb5s)      9   0.3  #\n"
+		  "[32.8\xc2\xb5s, inf)         1   0.0  #\n");
+	done();
+
+	unit_case("json, io");
+	run_ok("-j hist io", "json", "hist.json");
+	CHECK_HAS(r.out, "\"buckets\":[{\"le_ns\":511,\"count\":10},{\"le_ns\":1023,\"count\":2900},");
+	CHECK_HAS(r.out, "{\"le_ns\":18446744073709551615,\"count\":1}]}\n");
+	CHECK_HAS(r.out, "{\"view\":{\"type\":\"host\",");
+	CHECK_HAS(r.out, "\"exit\":{\"reason\":\"io\",");
+	done();
+
+	unit_case("a reason with a space");
+	run_ok("hist 'PF excp' --vm 1 --vcpu 0", NULL, NULL);
+	CHECK_STR(f.last_reason, "PF excp");
+	CHECK_HAS(r.out, "PF excp, category memory,");
+	done();
+
+	unit_case("never timed");
+	run_ok("hist hlt", NULL, NULL);
+	CHECK_HAS(r.out, "hlt, category halt, count 3, timed 0, total 0ns\nno timed exits\n");
+	done();
+
+	unit_case("a known reason without exits in the view");
+	run_ok("hist cpuid --pid 4242", NULL, NULL);
+	CHECK_HAS(r.out, "\ncpuid: no exits\n");
+	done();
+	run_ok("-j hist cpuid", "json", "hist-empty.json");
+	CHECK_HAS(r.out, ",\"exit\":null,\"buckets\":[]}\n");
+	done();
+
+	unit_case("unknown reason: exit 5");
+	run("hist bogus --vm 1");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: VM 1, reason \"bogus\": unknown exit reason \"bogus\"\n");
+	done();
+
+	unit_case("malformed: bucket without LE");
+	fake_init(&f);
+	f.malform = MAL_BUCKET_NO_LE;
+	fake_vtel(&f, &r, "hist io");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "without VTEL_A_BUCKET_LE");
+	done();
+
+	unit_case("malformed: duplicate buckets");
+	fake_init(&f);
+	f.malform = MAL_DUP_BUCKET;
+	fake_vtel(&f, &r, "hist io");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "two histogram buckets");
+	done();
+
+	unit_case("malformed: 300 buckets");
+	fake_init(&f);
+	f.malform = MAL_TOO_MANY_BUCKETS;
+	fake_vtel(&f, &r, "hist io");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "more than 256");
+	done();
+}
+
+static void top(void)
+{
+	const char *second;
+
+	unit_case("plain text, two refreshes");
+	run_ok("top --count 2 --interval 0.5", NULL, NULL);
+	CHECK_U64(f.waits, 2);
+	CHECK_LACKS(r.out, "\033");
+	CHECK_HAS(r.out, "vtel top: 8.0k exits/s over 500ms\n\n");
+	CHECK_HAS(r.out, "VM   PID  COMM             EXITS/s  HANDLING/s  OVERHEAD\n");
+	CHECK_HAS(r.out, " 1  4242  qemu-system-x86     2.0k       2.0ms    10.00%\n");
+	CHECK_HAS(r.out, "REASON   CATEGORY  EXITS/s   SHARE    AVG\n");
+	CHECK_HAS(r.out, "io       io           2.0k  25.00%  500ns\n");
+	CHECK_HAS(r.out, "hlt      halt         2.0k  25.00%      -\n");
+	second = strstr(r.out, "vtel top:");
+	CHECK(second && strstr(second + 1, "vtel top:"));
+	done();
+
+	unit_case("json lines");
+	run_ok("-j top --count 3 --interval 2", "jsonl", "top.jsonl");
+	CHECK_U64(unit_lines(r.out), 3);
+	CHECK_HAS(r.out, "{\"interval_ns\":2000000000,\"vms\":[{\"vm_id\":1,\"pid\":4242,"
+		  "\"comm\":\"qemu-system-x86\",\"exits\":1000,\"exits_per_s\":500.0,"
+		  "\"handling_ns\":1000000,\"guest_ns\":9000000,\"handling_ns_per_s\":500000.0,"
+		  "\"overhead_ppm\":100000}");
+	CHECK_HAS(r.out, "\"reasons\":[{\"reason\":\"PF excp\",\"category\":\"memory\",\"exits\":1000,"
+		  "\"exits_per_s\":500.0,\"timed\":1000,\"total_ns\":500000,\"avg_ns\":500}");
+	done();
+
+	unit_case("--by vm");
+	run_ok("top --count 1 --by vm", NULL, NULL);
+	CHECK_HAS(r.out, "EXITS/s");
+	CHECK_LACKS(r.out, "REASON");
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_VMS);
+	done();
+
+	unit_case("--by reason");
+	run_ok("-j top --count 1 --by reason", NULL, NULL);
+	CHECK_LACKS(r.out, "\"vms\"");
+	CHECK_HAS(r.out, "\"reasons\"");
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_EXITS);
+	done();
+
+	unit_case("q before the first refresh");
+	fake_init(&f);
+	f.quit_after = 1;
+	fake_vtel(&f, &r, "top");
+	CHECK_INT(r.rc, 0);
+	CHECK_STR(r.out, "");
+	done();
+
+	unit_case("no permission: exit 4");
+	fake_init(&f);
+	f.fail_cmd = VTEL_CMD_GET_VMS;
+	f.fail_err = -13;
+	fake_vtel(&f, &r, "top --count 1");
+	CHECK_INT(r.rc, 4);
+	done();
+}
+
+static void admin(void)
+{
+	unit_case("reset");
+	run_ok("reset", NULL, NULL);
+	CHECK_INT(f.resets, 1);
+	CHECK_STR(r.out, "");
+	CHECK(!(f.last_flags & 0x300));		/* not a dump */
+	done();
+
+	unit_case("config show");
+	run_ok("config", NULL, NULL);
+	CHECK_STR(r.out, "slow_ns=100000\nevent_rate=100\nunprivileged_read=0\n"
+		  "max_vms=64\nmax_vcpus=1024\nretired_vms=16\nretired_secs=600\n");
+	done();
+
+	unit_case("config json");
+	run_ok("-j config", "json", "config.json");
+	CHECK_STR(r.out, "{\"slow_ns\":100000,\"event_rate\":100,\"unprivileged_read\":0,"
+		  "\"max_vms\":64,\"max_vcpus\":1024,\"retired_vms\":16,\"retired_secs\":600}\n");
+	done();
+
+	unit_case("config set");
+	run_ok("config event_rate=10 slow_ns=5000", NULL, NULL);
+	CHECK_U64(f.last_cmd, VTEL_CMD_SET_CONFIG);
+	CHECK_U64(f.last_cfg_have, (1ULL << VTEL_C_SLOW_NS) | (1ULL << VTEL_C_EVENT_RATE));
+	CHECK_U64(f.slow_ns, 5000);
+	CHECK_U64(f.event_rate, 10);
+	CHECK_STR(r.out, "");
+	done();
+
+	unit_case("config set one");
+	run_ok("config slow_ns=18446744073709551615", NULL, NULL);
+	CHECK_U64(f.last_cfg_have, 1ULL << VTEL_C_SLOW_NS);
+	CHECK_U64(f.slow_ns, UINT64_MAX);
+	done();
+
+	unit_case("config malformed reply");
+	fake_init(&f);
+	f.malform = MAL_CONFIG_WRONG_SIZE;
+	fake_vtel(&f, &r, "config");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "config attribute 3 has 8 bytes, expected 4");
+	done();
+}
+
+static void events(void)
+{
+	unit_case("text until interrupted");
+	run_ok("events", NULL, NULL);
+	CHECK(f.subscribed == false);	/* closed at the end */
+	CHECK_STR(r.out,
+		  "2023-11-14T22:13:20.123 start, VM 3, pid 5000, comm qemu\n"
+		  "2023-11-14T22:13:20.123 stop, VM 3, pid 5000, comm qemu, exits 1.2M, handling 35.1ms, guest 2.3s\n"
+		  "2023-11-14T22:13:20.123 start, VM 4, pid 5001, comm vtel-testvmm\n");
+	done();
+
+	unit_case("--count 2, json lines");
+	run_ok("-j events --count 2", "jsonl", "events.jsonl");
+	CHECK_STR(r.out,
+		  "{\"time_ns\":1700000000123456789,\"event\":\"start\",\"vm_id\":3,\"pid\":5000,\"comm\":\"qemu\"}\n"
+		  "{\"time_ns\":1700000000123456789,\"event\":\"stop\",\"vm_id\":3,\"pid\":5000,\"comm\":\"qemu\","
+		  "\"exits\":1234567,\"handling_ns\":35100000,\"guest_ns\":2300000000}\n");
+	done();
+
+	unit_case("lost events are reported, reading goes on");
+	fake_init(&f);
+	f.enobufs_once = true;
+	fake_vtel(&f, &r, "events --count 1");
+	CHECK_INT(r.rc, 0);
+	CHECK_STR(r.err, "vtel: events lost: socket receive buffer overrun\n");
+	CHECK_U64(unit_lines(r.out), 1);
+	done();
+
+	unit_case("joining the group is refused: exit 4");
+	fake_init(&f);
+	f.subscribe_err = -EPERM;
+	fake_vtel(&f, &r, "events");
+	CHECK_INT(r.rc, 4);
+	CHECK_STR(r.err, "vtel: permission denied: joining the vtel \"events\" multicast group\n");
+	done();
+
+	unit_case("a malformed event is skipped");
+	fake_init(&f);
+	f.malform = MAL_EVENT_BAD;
+	fake_vtel(&f, &r, "events");
+	CHECK_INT(r.rc, 0);
+	CHECK_HAS(r.err, "ignoring a malformed VM_EVENT: VM_EVENT without VTEL_A_EVENT");
+	CHECK_U64(unit_lines(r.out), 2);
+	done();
+}
+
+static void export(void)
+{
+	unit_case("prometheus");
+	run_ok("export", "prom", "export.prom");
+	CHECK_HAS(r.out, "# HELP vtel_exits_total VM exits by VM and exit reason.\n# TYPE vtel_exits_total counter\n");
+	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"PF excp\"} 500\n");
+	CHECK_HAS(r.out, "comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\"");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"0.000000511\"} 10\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"1.073741823\"} 2999\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"+Inf\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_sum{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 0.0035\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_count{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_guest_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\"} 2.3\n");
+	CHECK_HAS(r.out, "vtel_handling_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\"} 0.0351\n");
+	CHECK_HAS(r.out, "vtel_untracked_exits_total 42\n");
+	CHECK_HAS(r.out, "vtel_host_reason_exits_total{reason=\"npf\"} 2000\n");
+	CHECK_HAS(r.out, "vtel_info{version=\"0.1.0\",vendor=\"svm\"} 1\n");
+	CHECK_HAS(r.out, "vtel_vms{state=\"retired\"} 1\n");
+	CHECK_HAS(r.out, "vtel_vm_info{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",state=\"retired\"} 1\n");
+	CHECK_HAS(r.out, "vtel_cgroup_exits_total{cgroup_id=\"101\",path=\"/tenant-a/vm1\"} 100000\n");
+	CHECK_HAS(r.out, "vtel_cgroup_exits_total{cgroup_id=\"102\",path=\"\"} 23456\n");
+	CHECK_HAS(r.out, "vtel_cgroup_guest_seconds_total{cgroup_id=\"101\",path=\"/tenant-a/vm1\"} 2\n");
+	/* ctrl, status, host exits, GET_VMS, GET_EXITS+HIST per VM, cgroups. */
+	CHECK_U64(f.requests, 1 + 1 + 1 + 1 + 2 + 1);
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
+	done();
+
+	unit_case("a module without cgroups");
+	fake_init(&f);
+	f.ops &= ~(1ULL << VTEL_CMD_GET_CGROUPS);
+	fake_vtel(&f, &r, "export");
+	CHECK_INT(r.rc, 0);
+	CHECK_LACKS(r.out, "vtel_cgroup_exits_total");
+	unit_save("prom", "export-nocgroups.prom", r.out);
+	done();
+
+	unit_case("-j is ignored");
+	run_ok("-j export --format prometheus", NULL, NULL);
+	CHECK_PREFIX(r.out, "# HELP vtel_info ");
+	done();
+
+	unit_case("a VM evicted during the export is left out");
+	fake_init(&f);
+	f.fail_cmd = 0;
+	f.vms[2] = f.vms[1];
+	f.vms[2].id = 5;	/* GET_VMS lists it, GET_EXITS says -ENOENT */
+	f.nvms = 3;
+	fake_vtel(&f, &r, "export");
+	CHECK_INT(r.rc, 0);
+	done();
+
+	unit_case("no permission: exit 4");
+	fake_init(&f);
+	f.fail_cmd = VTEL_CMD_GET_EXITS;
+	f.fail_err = -1;
+	fake_vtel(&f, &r, "export");
+	CHECK_INT(r.rc, 4);
+	CHECK_STR(r.out, "");
+	done();
+}
+
+static void transport_garbage(void)
+{
+	static const enum fake_malform m[] = {
+		MAL_TRUNC_GENL, MAL_BAD_NLMSG_LEN, MAL_TWO_REPLIES, MAL_NO_REPLY,
+	};
+	static const char *const want[] = {
+		"truncated generic netlink header", "no reply message",
+		"more than one reply message", "no reply message",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		unit_case("status with malform %d", m[i]);
+		fake_init(&f);
+		f.malform = m[i];
+		fake_vtel(&f, &r, "status");
+		CHECK_INT(r.rc, 1);
+		CHECK_HAS(r.err, want[i]);
+		CHECK_STR(r.out, "");
+		done();
+	}
+	unit_case("truncated NLMSG_ERROR");
+	fake_init(&f);
+	f.malform = MAL_TRUNC_ERR;
+	fake_vtel(&f, &r, "exits --pid 1");
+	CHECK_INT(r.rc, 1);
+	CHECK_HAS(r.err, "malformed reply to GET_VIEW");
+	done();
+
+	unit_case("extack TLV past the end");
+	fake_init(&f);
+	f.malform = MAL_BAD_EXTACK;
+	fake_vtel(&f, &r, "exits --pid 1");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: pid 1: not found\n");
+	done();
+}
+
+static void cgroups(void)
+{
+	unit_case("text");
+	run_ok("cgroups", NULL, NULL);
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
+	CHECK_STR(r.out,
+		  " ID  LEVEL  PATH           EXITS  HANDLING  GUEST  OVERHEAD  SLOW  OWN EXITS\n"
+		  "  1      0  /               124k    35.1ms   2.3s     1.50%    12          0\n"
+		  "100      1  /tenant-a       123k    35.1ms   2.3s     1.50%    12          0\n"
+		  "101      2  /tenant-a/vm1   100k    30.0ms   2.0s     1.48%    10       100k\n"
+		  "102      2  -              23.5k     5.1ms  300ms     1.67%     2      23.5k\n");
+	done();
+
+	unit_case("json");
+	run_ok("-j cgroups", "json", "cgroups.json");
+	CHECK_HAS(r.out, "{\"cgroups\":[{\"cgroup_id\":1,\"level\":0,\"path\":\"/\",\"exits\":0,");
+	CHECK_HAS(r.out, "\"rollup\":{\"exits\":124455,\"handling_ns\":35101000,\"guest_ns\":2300009000,"
+		  "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"slow_exits\":12}}");
+	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"level\":2,\"path\":null,\"exits\":23456,");
+	done();
+
+	unit_case("exits --cgroup: path pinned to the id");
+	run_ok("-j exits --cgroup /tenant-a", "json", "exits-cgroup.json");
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_EXITS);
+	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_CGROUP_ID);
+	CHECK_U64(f.last_cgroup_id, 100);
+	CHECK_PREFIX(r.out, "{\"view\":{\"type\":\"cgroup\",\"cgroup_id\":100,"
+		     "\"cgroup_path\":\"/tenant-a\",\"cgroup_level\":1,\"vcpus\":2,"
+		     "\"exits\":123456,");
+	done();
+
+	unit_case("exits --cgroup-id --own");
+	run_ok("exits --cgroup-id 101 --own --top 1", NULL, NULL);
+	CHECK_U64(f.last_attrs, (1ULL << VTEL_A_CGROUP_ID) | (1ULL << VTEL_A_FLAGS));
+	CHECK_U64(f.last_flags_attr, VTEL_F_CGROUP_OWN);
+	CHECK_PREFIX(r.out, "cgroup 101, path /tenant-a/vm1, level 2, vCPUs 2, exits 100k,");
+	done();
+
+	unit_case("hist --cgroup --own: flags combined");
+	run_ok("hist io --cgroup /tenant-a/vm1 --own", NULL, NULL);
+	CHECK_U64(f.last_flags_attr, VTEL_F_CGROUP_OWN | VTEL_F_HIST);
+	CHECK_U64(f.last_cgroup_id, 101);
+	done();
+
+	unit_case("exits --cgroup-dir sends an open directory fd");
+	run_ok("exits --cgroup-dir /tmp", NULL, NULL);
+	CHECK_PREFIX(r.out, "cgroup 101,");
+	/* GET_VIEW got the fd; GET_EXITS the id GET_VIEW answered. */
+	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_CGROUP_ID);
+	CHECK_U64(f.last_cgroup_id, 101);
+	done();
+
+	unit_case("exits --cgroup-dir of a missing directory: exit 5");
+	run("exits --cgroup-dir /nonexistent/dir");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: cgroup directory /nonexistent/dir: No such file or directory\n");
+	CHECK_U64(f.requests, 1);	/* only the family lookup */
+	done();
+
+	unit_case("unknown cgroup: exit 5 with the kernel's message");
+	run("exits --cgroup /nope");
+	CHECK_INT(r.rc, 5);
+	CHECK_STR(r.err, "vtel: cgroup /nope: no cgroup /nope with vCPU threads\n");
+	done();
+
+	unit_case("module without GET_CGROUPS: exit 6");
+	fake_init(&f);
+	f.ops &= ~(1ULL << VTEL_CMD_GET_CGROUPS);
+	fake_vtel(&f, &r, "cgroups");
+	CHECK_INT(r.rc, 6);
+	CHECK_HAS(r.err, "does not support GET_CGROUPS");
+	done();
+}
+
+UNIT_SUITE(cmd_tests, T(cgroups), T(status), T(exits), T(vms), T(vcpus), T(hist), T(top),
+	   T(admin), T(events), T(export), T(transport_garbage));
