@@ -394,13 +394,19 @@ void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t)
 		vtel_totals_vcpu(vc, t);
 }
 
-/* Adds a cgroup's own totals; caller holds rcu_read_lock(). */
+/*
+ * Adds a cgroup's own totals; caller holds rcu_read_lock(). Its vCPU count
+ * is the vCPU segments it holds: vCPUs of live and retired VMs that ran in
+ * it.
+ */
 void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t)
 {
 	const struct vtel_seg *seg;
 
-	list_for_each_entry_rcu(seg, &cg->segs, cg_node)
+	list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
+		t->nr_vcpus++;
 		vtel_totals_seg(seg, t);
+	}
 	vtel_totals_seg(&cg->departed, t);
 }
 
@@ -579,8 +585,10 @@ int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup)
 	vtel_for_each_cg(cg) {
 		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
 			continue;
-		list_for_each_entry_rcu(seg, &cg->segs, cg_node)
+		list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
+			a->t.nr_vcpus++;
 			vtel_agg_add_seg(a, seg);
+		}
 		vtel_agg_add_seg(a, &cg->departed);
 		if (rollup)
 			vtel_agg_add_seg(a, &cg->removed);

@@ -23,16 +23,26 @@ echo "=== VTEL-DEMO-BEGIN"
 echo "Kernel $(uname -r) under QEMU/TCG, nested SVM; $(nproc) vCPUs."
 [ $have_vtel = 1 ] && echo "vtel $(awk '$1 == "version" { print $2 }' $DBG/summary) loaded after kvm."
 echo
-echo "Four VMMs at once (each holds its VMs open for 3 s after running):"
-echo "  A: io-heavy     --io 5000 --cpuid 100 --mmio 50"
-echo "  B: cpuid-heavy  --io 200 --cpuid 3000 --vcpus 2"
-echo "  C: mmio-heavy   --io 300 --mmio 1500"
-echo "  D: two VMs      --io 400 --cpuid 400 --mmio 100 --vms 2"
+V=/extra/vtel
+CG=/sys/fs/cgroup
+mkdir -p $CG/tenant-a/vm-a $CG/tenant-a/vm-b $CG/tenant-b/vm-c $CG/tenant-b/vm-d
+# incg CGROUP OUT ARGS: a VMM in a cgroup, as a container runtime starts one.
+incg() {
+	_c=$1 _o=$2; shift 2
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CG/$_c" "$VMM" "$@" \
+		>"$_o" 2>"$_o.err"
+}
+echo "Four VMMs at once, each in its own cgroup (each holds its VMs open"
+echo "for 4 s after running):"
+echo "  A tenant-a/vm-a: io-heavy     --io 5000 --cpuid 100 --mmio 50"
+echo "  B tenant-a/vm-b: cpuid-heavy  --io 200 --cpuid 3000 --vcpus 2"
+echo "  C tenant-b/vm-c: mmio-heavy   --io 300 --mmio 1500"
+echo "  D tenant-b/vm-d: two VMs      --io 400 --cpuid 400 --mmio 100 --vms 2"
 t=$(uptime_s)
-vmm a.out --io 5000 --cpuid 100 --mmio 50 --hold 3 & pa=$!
-vmm b.out --io 200 --cpuid 3000 --vcpus 2 --hold 3 & pb=$!
-vmm c.out --io 300 --mmio 1500 --hold 3 & pc=$!
-vmm d.out --io 400 --cpuid 400 --mmio 100 --vms 2 --hold 3 & pd=$!
+incg tenant-a/vm-a a.out --io 5000 --cpuid 100 --mmio 50 --hold 4 & pa=$!
+incg tenant-a/vm-b b.out --io 200 --cpuid 3000 --vcpus 2 --hold 4 & pb=$!
+incg tenant-b/vm-c c.out --io 300 --mmio 1500 --hold 4 & pc=$!
+incg tenant-b/vm-d d.out --io 400 --cpuid 400 --mmio 100 --vms 2 --hold 4 & pd=$!
 # Wait until every vCPU has reported (the VMs are still open).
 reported() { [ "$(cat a.out b.out c.out d.out 2>/dev/null | grep -c '^vm=')" -ge 6 ]; }
 wait_until 20 reported || fail demo-vmm-report "not every vCPU reported within 20 s"
@@ -44,9 +54,31 @@ for f in a b c d; do
 	sed "s/^/  $f: /" $f.out | awk '{ printf "%s", $1; for (i = 2; i <= NF; i++) if ($i !~ /^(tid|rounds|guest_)/) printf " %s", $i; print "" }'
 done
 
+# run CMD...: show a command line and what it prints.
+run() {
+	echo
+	echo "\$ $*"
+	"$@" 2>&1
+}
+if [ $have_vtel = 1 ] && [ -x $V ]; then
+	echo
+	echo "What the vtel CLI shows while the VMs are live:"
+	ln -sf $V /bin/vtel
+	pida=$(field pid <a.out | head -n1)
+	run vtel status
+	run vtel vms
+	run vtel exits
+	run vtel exits --pid "$pida" --top 4
+	run vtel hist io --pid "$pida"
+	run vtel cgroups --tree
+	run vtel exits --cgroup /tenant-b --top 3
+	echo
+	echo "\$ vtel export --format prometheus | grep -E 'vtel_exits_total.*reason=\"io\"' | head -n 4"
+	vtel export --format prometheus | grep -E 'vtel_exits_total.*reason="io"' | head -n 4
+fi
 if [ $have_vtel = 1 ]; then
 	echo
-	echo "What vtel shows while the VMs are live:"
+	echo "The same, human-readable in debugfs:"
 	show $DBG/summary
 	show $DBG/exits
 	[ -f $DBG/categories ] && show $DBG/categories
@@ -62,6 +94,7 @@ if [ $have_vtel = 1 ]; then
 	done
 	pid=$(field pid <b.out | head -n1)
 	show $DBG/vm/$pid/vcpu1/exits
+	show $DBG/cgroups
 fi
 wait $pa $pb $pc $pd
 if [ $have_vtel = 1 ]; then

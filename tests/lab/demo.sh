@@ -36,7 +36,12 @@ else
 fi
 
 set +e
-"$HERE/run.sh" --kver "$KVER" --script "$HERE/demo-guest.sh" "${ko[@]}" --quiet >"$OUT/demo.run.log" 2>&1
+extra=()
+if make -s -C "$REPO/tools/vtel" static >/dev/null 2>&1; then
+	extra=(--extra "$REPO/build/vtel/static/vtel")
+fi
+"$HERE/run.sh" --kver "$KVER" --script "$HERE/demo-guest.sh" "${ko[@]}" \
+	${extra[@]+"${extra[@]}"} --quiet >"$OUT/demo.run.log" 2>&1
 rc=$?
 set -e
 sed -n '/^=== VTEL-DEMO-BEGIN$/,/^=== VTEL-DEMO-END$/p' "$OUT/demo-guest.console.log" |
