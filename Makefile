@@ -7,6 +7,8 @@
 #   make deps            install what building and testing need (Debian)
 #   make check           every test; ends with "N passed, N failed"
 #   make lab             boot the QEMU lab, run VMs, show what vtel sees
+#   make lab-debug       the lab on a lockdep/KASAN/kmemleak kernel, with stress
+#   make bench           instructions per exit: vtel vs ftrace vs perf
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -19,11 +21,12 @@ KVERS ?= $(shell tests/kernels.sh)
 
 DEPS := build-essential bc flex bison kmod xz-utils cpio python3 \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
-	qemu-system-x86 busybox-static linux-perf \
+	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
-.PHONY: all module modules-all sparse checkpatch deps deps-ok check lab kunit clean
+.PHONY: all module modules-all sparse checkpatch deps deps-ok check lab kunit \
+	lab-debug bench clean
 
 all: module
 
@@ -71,6 +74,14 @@ check:
 
 lab: modules-all
 	tests/lab/demo.sh
+
+# Roadmap pieces, not in `make check`: the debug-kernel lab (lockdep, KASAN,
+# kmemleak, failslab; ~10 min cold build) and the -icount benchmark.
+lab-debug:
+	tests/debug/run.sh
+
+bench:
+	tests/bench.sh
 
 clean:
 	rm -rf build

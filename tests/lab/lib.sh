@@ -40,6 +40,7 @@ load_kvm() {
 	for m in irqbypass ccp kvm kvm-amd; do
 		_mn=$(echo $m | tr - _)
 		mod_loaded "$_mn" && continue
+		[ -f "$KMOD/$m.ko" ] || [ "$m" != ccp ] || continue
 		insmod "$KMOD/$m.ko" || { echo "# insmod $m failed"; return 1; }
 	done
 	[ -c /dev/kvm ]
