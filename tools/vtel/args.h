@@ -13,7 +13,7 @@
 #include "vtel.h"
 
 enum vtel_sort { SORT_COUNT, SORT_TIME, SORT_MAX, SORT_P99 };
-enum vtel_by { BY_ALL, BY_VM, BY_REASON };
+enum vtel_by { BY_ALL, BY_VM, BY_REASON, BY_CGROUP };
 enum vtel_format { FORMAT_PROMETHEUS };
 
 struct vtel_command;
@@ -26,6 +26,8 @@ struct vtel_args {
 	unsigned int top;		/* rows, 0: all */
 	const char *reason;
 	unsigned int interval_ms;
+	bool has_interval;		/* --interval was given */
+	bool tree;			/* cgroups --tree */
 	unsigned int count;		/* refreshes or events, 0: forever */
 	enum vtel_by by;
 	enum vtel_format format;

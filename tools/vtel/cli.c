@@ -49,9 +49,13 @@ static const struct vtel_command cmds[] = {
 		.details = SEL_HELP,
 		.opts = O_SEL, .run = cmd_vcpus,
 	}, {
-		.name = "cgroups", .synopsis = "",
+		.name = "cgroups", .synopsis = "[--tree [--interval S]]",
 		.summary = "the cgroups vCPU threads ran in, own and with descendants",
-		.run = cmd_cgroups,
+		.details = "  --tree         a tree like systemd-cgtop: exits/s over the interval,\n"
+			"                 exits, handling time and overhead with descendants,\n"
+			"                 CPU share (handling over cpu.stat usage) in the interval\n"
+			"  --interval S   seconds between the two snapshots (default 1)\n",
+		.opts = O_TREE | O_INTERVAL, .run = cmd_cgroups,
 	}, {
 		.name = "hist", .synopsis = "REASON " SEL_SYN,
 		.summary = "handling-time histogram of one exit reason",
@@ -61,11 +65,12 @@ static const struct vtel_command cmds[] = {
 		.run = cmd_hist,
 	}, {
 		.name = "top",
-		.synopsis = "[--interval S] [--count N] [--by vm|reason]",
-		.summary = "live exit rates by VM and by reason ('q' quits)",
+		.synopsis = "[--interval S] [--count N] [--by vm|reason|cgroup]",
+		.summary = "live exit rates by VM, by reason or by cgroup ('q' quits)",
 		.details = "  --interval S   seconds between refreshes (default 1, e.g. 0.5)\n"
 			"  --count N      stop after N refreshes\n"
-			"  --by KEY       only the VM table (vm) or the reason table (reason)\n",
+			"  --by KEY       only the VM table (vm) or the reason table (reason),\n"
+			"                 or rates by cgroup, each without descendants (cgroup)\n",
 		.opts = O_INTERVAL | O_COUNT | O_BY, .run = cmd_top,
 		.interruptible = true,
 	}, {
@@ -182,7 +187,7 @@ static int global_flag(struct vtel_ctx *ctx, const char *arg, bool *help,
 
 enum { OPT_PID, OPT_VM, OPT_VCPU, OPT_SORT, OPT_TOP, OPT_INTERVAL,
        OPT_COUNT, OPT_BY, OPT_FORMAT, OPT_CGROUP, OPT_CGROUP_ID,
-       OPT_CGROUP_DIR, OPT_OWN };
+       OPT_CGROUP_DIR, OPT_OWN, OPT_TREE };
 
 static const struct {
 	const char *name;
@@ -202,6 +207,7 @@ static const struct {
 	[OPT_CGROUP_ID]	= { "cgroup-id", O_CGROUP, false },
 	[OPT_CGROUP_DIR] = { "cgroup-dir", O_CGROUP, false },
 	[OPT_OWN]	= { "own", O_CGROUP, true },
+	[OPT_TREE]	= { "tree", O_TREE, true },
 };
 
 /* The selectors naming a VM or a cgroup: at most one may be given. */
@@ -233,6 +239,9 @@ static int set_opt(struct vtel_ctx *ctx, struct vtel_args *a, int o,
 	switch (o) {
 	case OPT_OWN:
 		a->sel.own = true;
+		return 0;
+	case OPT_TREE:
+		a->tree = true;
 		return 0;
 	case OPT_CGROUP:
 		if (val[0] != '/')
@@ -305,15 +314,18 @@ static int set_opt(struct vtel_ctx *ctx, struct vtel_args *a, int o,
 			return vtel_usage_error(ctx, cmd,
 				"--interval: '%s' is not a number of seconds from 0.01 to 3600",
 				val);
+		a->has_interval = true;
 		return 0;
 	case OPT_BY:
 		if (!strcmp(val, "vm"))
 			a->by = BY_VM;
 		else if (!strcmp(val, "reason"))
 			a->by = BY_REASON;
+		else if (!strcmp(val, "cgroup"))
+			a->by = BY_CGROUP;
 		else
 			return vtel_usage_error(ctx, cmd,
-				"--by: '%s' is not vm or reason", val);
+				"--by: '%s' is not vm, reason or cgroup", val);
 		return 0;
 	default:
 		if (strcmp(val, "prometheus"))
@@ -461,6 +473,8 @@ static int parse_cmd_args(struct vtel_ctx *ctx, int argc, char **argv,
 	if (a->sel.own && !vtel_sel_cgroup(&a->sel))
 		return vtel_usage_error(ctx, c->name,
 			"--own needs --cgroup, --cgroup-id or --cgroup-dir");
+	if (a->has_interval && !a->tree && !strcmp(c->name, "cgroups"))
+		return vtel_usage_error(ctx, c->name, "--interval needs --tree");
 	if (!strcmp(c->name, "vcpus") && !a->sel.has_pid && !a->sel.has_vm)
 		return vtel_usage_error(ctx, c->name, "needs --pid or --vm");
 	if (a->reason && !a->reason[0])

@@ -6,7 +6,8 @@
  * samples of a metric together). A VM that is evicted between GET_VMS and
  * its GET_EXITS (-ENOENT) is left out. cgroups are exported with their
  * own counters (without descendants), so that sums over cgroups do not
- * count an exit twice.
+ * count an exit twice, labelled by path (cgroup="/tenant-a/vm1"); a
+ * removed cgroup, which has no path any more, is left out.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -197,32 +198,44 @@ static const struct {
 	int attr;
 	bool ns;
 } cg_counters[] = {
-	{ "vtel_cgroup_exits_total", "VM exits of vCPU threads in the cgroup itself (not its descendants).", VTEL_A_EXITS, false },
-	{ "vtel_cgroup_handling_seconds_total", "Exit handling time of vCPU threads in the cgroup itself.", VTEL_A_HANDLING_NS, true },
-	{ "vtel_cgroup_guest_seconds_total", "Guest time of vCPU threads in the cgroup itself.", VTEL_A_GUEST_NS, true },
-	{ "vtel_cgroup_slow_exits_total", "Slow exits of vCPU threads in the cgroup itself.", VTEL_A_SLOW_EXITS, false },
+	{ "vtel_cgroup_exits_total", "VM exits of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts each exit once.", VTEL_A_EXITS, false },
+	{ "vtel_cgroup_handling_seconds_total", "Exit handling time of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts it once.", VTEL_A_HANDLING_NS, true },
+	{ "vtel_cgroup_guest_seconds_total", "Guest time of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts it once.", VTEL_A_GUEST_NS, true },
+	{ "vtel_cgroup_slow_exits_total", "Slow exits of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts each once.", VTEL_A_SLOW_EXITS, false },
 };
 
 static void write_cgroups(FILE *f, const struct vtel_list *cg)
 {
-	struct prom_label l[2];
-	char id[HUMAN_LEN];
+	struct prom_label l[3] = {
+		{ "cgroup", NULL }, { "cgroup_id", NULL }, { "level", NULL },
+	};
+	char id[HUMAN_LEN], level[HUMAN_LEN];
+	const struct vtel_rec *c;
 	size_t i, k;
 
+	prom_family(f, "vtel_cgroup_info", "gauge",
+		    "A cgroup vCPU threads ran in, or an ancestor of one: its id and level.");
+	for (i = 0; i < cg->n; i++) {
+		c = &cg->v[i];
+		if (!rec_s(c, VTEL_A_CGROUP_PATH))
+			continue;	/* removed */
+		l[0].value = rec_s(c, VTEL_A_CGROUP_PATH);
+		l[1].value = exact_decimal(id, rec_u(c, VTEL_A_CGROUP_ID), 0);
+		l[2].value = exact_decimal(level, rec_u(c, VTEL_A_CGROUP_LEVEL), 0);
+		prom_sample_u64(f, "vtel_cgroup_info", l, 3, 1);
+	}
 	for (k = 0; k < ARRAY_SIZE(cg_counters); k++) {
 		prom_family(f, cg_counters[k].name, "counter", cg_counters[k].help);
 		for (i = 0; i < cg->n; i++) {
-			const struct vtel_rec *c = &cg->v[i];
-
-			l[0].name = "cgroup_id";
-			l[0].value = exact_decimal(id, rec_u(c, VTEL_A_CGROUP_ID), 0);
-			l[1].name = "path";
-			l[1].value = rec_str(c, VTEL_A_CGROUP_PATH);
+			c = &cg->v[i];
+			if (!rec_s(c, VTEL_A_CGROUP_PATH))
+				continue;
+			l[0].value = rec_s(c, VTEL_A_CGROUP_PATH);
 			if (cg_counters[k].ns)
-				prom_sample_ns(f, cg_counters[k].name, l, 2,
+				prom_sample_ns(f, cg_counters[k].name, l, 1,
 					       rec_u(c, cg_counters[k].attr));
 			else
-				prom_sample_u64(f, cg_counters[k].name, l, 2,
+				prom_sample_u64(f, cg_counters[k].name, l, 1,
 						rec_u(c, cg_counters[k].attr));
 		}
 	}

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vtel top: per-second exit rates by VM and by reason, from successive
- * GET_VMS and GET_EXITS (host view) snapshots. On a terminal it redraws
- * the screen (ANSI clear, like kvm_stat) and 'q' quits; otherwise, or
- * with -j, it prints one snapshot per interval without escape codes (JSON:
- * one object per line).
+ * GET_VMS and GET_EXITS (host view) snapshots, or by cgroup (--by cgroup)
+ * from GET_CGROUPS: each cgroup's own numbers, without descendants, so
+ * that an exit shows once, in the cgroup its vCPU thread was in. On a
+ * terminal it redraws the screen (ANSI clear, like kvm_stat) and 'q'
+ * quits; otherwise, or with -j, it prints one snapshot per interval
+ * without escape codes (JSON: one object per line).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "cgtree.h"
 #include "cmds.h"
 #include "human.h"
 #include "print.h"
@@ -23,6 +26,8 @@ static int snapshot(struct vtel_ctx *ctx, const struct vtel_args *a,
 	struct vtel_sel host = { 0 };
 	int err = 0;
 
+	if (a->by == BY_CGROUP)
+		return vtel_cg_snapshot(ctx, s, false);
 	vtel_list_clear(&s->vms);
 	vtel_list_clear(&s->exits);
 	if (a->by != BY_REASON)
@@ -41,15 +46,55 @@ static void json_rate(struct vtel_out *o, const char *key, double v)
 	jw_num(o, key, buf);
 }
 
+/*
+ * Cgroups where vCPU threads ran: those with own exits. Pure ancestors
+ * (their exits are all their descendants') would be rows of zeros.
+ */
+static bool cg_shown(const struct vtel_cg_rate *c)
+{
+	return rec_u(c->cg, VTEL_A_EXITS) || c->exits;
+}
+
+static void cg_json(struct vtel_out *o, const struct vtel_cg_rate *c,
+		    size_t n)
+{
+	const char *path;
+	size_t i;
+
+	jw_arr_open(o, "cgroups");
+	for (i = 0; i < n; i++) {
+		if (!cg_shown(&c[i]))
+			continue;
+		path = rec_s(c[i].cg, VTEL_A_CGROUP_PATH);
+		jw_obj_open(o, NULL);
+		jw_u64(o, "cgroup_id", rec_u(c[i].cg, VTEL_A_CGROUP_ID));
+		if (path)
+			jw_str(o, "path", path);
+		else
+			jw_null(o, "path");
+		jw_u64(o, "exits", c[i].exits);
+		json_rate(o, "exits_per_s", c[i].exits_s);
+		jw_u64(o, "handling_ns", c[i].handling_ns);
+		jw_u64(o, "guest_ns", c[i].guest_ns);
+		json_rate(o, "handling_ns_per_s", c[i].handling_s);
+		jw_u64(o, "overhead_ppm", c[i].overhead_ppm);
+		jw_obj_close(o);
+	}
+	jw_arr_close(o);
+}
+
 static void render_json(struct vtel_out *o, const struct vtel_args *a,
 			uint64_t dt, const struct vtel_vm_rate *vr, size_t nv,
-			const struct vtel_reason_rate *rr, size_t nr)
+			const struct vtel_reason_rate *rr, size_t nr,
+			const struct vtel_cg_rate *cr, size_t nc)
 {
 	size_t i;
 
 	jw_obj_open(o, NULL);
 	jw_u64(o, "interval_ns", dt);
-	if (a->by != BY_REASON) {
+	if (a->by == BY_CGROUP)
+		cg_json(o, cr, nc);
+	if (a->by == BY_ALL || a->by == BY_VM) {
 		jw_arr_open(o, "vms");
 		for (i = 0; i < nv; i++) {
 			jw_obj_open(o, NULL);
@@ -66,7 +111,7 @@ static void render_json(struct vtel_out *o, const struct vtel_args *a,
 		}
 		jw_arr_close(o);
 	}
-	if (a->by != BY_VM) {
+	if (a->by == BY_ALL || a->by == BY_REASON) {
 		jw_arr_open(o, "reasons");
 		for (i = 0; i < nr; i++) {
 			jw_obj_open(o, NULL);
@@ -148,10 +193,45 @@ static void reason_table(FILE *f, const struct vtel_reason_rate *r, size_t n,
 	vtel_table_free(&t);
 }
 
+static void cg_table(FILE *f, const struct vtel_cg_rate *v, size_t n,
+		     size_t maxrows)
+{
+	static const char *const titles[] = {
+		"CGROUP", "EXITS/s", "HANDLING/s", "OVERHEAD",
+	};
+	static const bool left[] = { true, false, false, false };
+	const char *path;
+	struct vtel_table t;
+	char (*c)[VTEL_CELL], h[HUMAN_LEN];
+	size_t i;
+
+	vtel_table_init(&t, 4, titles, left);
+	for (i = 0; i < n; i++) {
+		if (!cg_shown(&v[i]))
+			continue;
+		c = vtel_table_row(&t);
+		if (!c)
+			break;
+		path = rec_s(v[i].cg, VTEL_A_CGROUP_PATH);
+		if (path)
+			text_sanitize(c[0], VTEL_CELL, path);
+		else
+			snprintf(c[0], VTEL_CELL, "(removed, id %llu)",
+				 (unsigned long long)rec_u(v[i].cg, VTEL_A_CGROUP_ID));
+		snprintf(c[1], VTEL_CELL, "%s", human_rate(h, v[i].exits_s));
+		snprintf(c[2], VTEL_CELL, "%s",
+			 human_ns(h, (uint64_t)(v[i].handling_s + 0.5)));
+		snprintf(c[3], VTEL_CELL, "%s", human_ppm(h, v[i].overhead_ppm));
+	}
+	vtel_table_print(f, &t, maxrows);
+	vtel_table_free(&t);
+}
+
 static void render_text(struct vtel_ctx *ctx, const struct vtel_args *a,
 			bool screen, uint64_t dt,
 			const struct vtel_vm_rate *vr, size_t nv,
-			const struct vtel_reason_rate *rr, size_t nr)
+			const struct vtel_reason_rate *rr, size_t nr,
+			const struct vtel_cg_rate *cr, size_t nc)
 {
 	FILE *f = ctx->out.f;
 	uint64_t total = 0;
@@ -161,6 +241,9 @@ static void render_text(struct vtel_ctx *ctx, const struct vtel_args *a,
 	if (a->by == BY_VM)
 		for (i = 0; i < nv; i++)
 			total += vr[i].exits;
+	else if (a->by == BY_CGROUP)
+		for (i = 0; i < nc; i++)
+			total += cr[i].exits;
 	else
 		for (i = 0; i < nr; i++)
 			total += rr[i].count;
@@ -179,11 +262,13 @@ static void render_text(struct vtel_ctx *ctx, const struct vtel_args *a,
 	fprintf(f, "vtel top: %s exits/s over %s%s\n\n",
 		human_rate(h, dt ? (double)total * 1e9 / (double)dt : 0.0),
 		human_ns(iv, dt), screen ? " (q quits)" : "");
-	if (a->by != BY_REASON)
+	if (a->by == BY_CGROUP)
+		cg_table(f, cr, nc, vrows);
+	if (a->by == BY_ALL || a->by == BY_VM)
 		vm_table(f, vr, nv, vrows);
 	if (a->by == BY_ALL)
 		fputc('\n', f);
-	if (a->by != BY_VM)
+	if (a->by == BY_ALL || a->by == BY_REASON)
 		reason_table(f, rr, nr, total, rrows);
 	if (!screen)
 		fputc('\n', f);
@@ -196,21 +281,25 @@ static int render(struct vtel_ctx *ctx, const struct vtel_args *a,
 {
 	struct vtel_vm_rate *vr = NULL;
 	struct vtel_reason_rate *rr = NULL;
-	size_t nv = 0, nr = 0;
+	struct vtel_cg_rate *cr = NULL;
+	size_t nv = 0, nr = 0, nc = 0;
 	uint64_t dt = cur->t_ns - prev->t_ns;
 	int err;
 
 	err = vtel_rates_vms(prev, cur, &vr, &nv);
 	if (!err)
 		err = vtel_rates_reasons(prev, cur, &rr, &nr);
+	if (!err)
+		err = vtel_rates_cgroups(prev, cur, false, true, &cr, &nc);
 	if (!err) {
 		if (ctx->out.json)
-			render_json(&ctx->out, a, dt, vr, nv, rr, nr);
+			render_json(&ctx->out, a, dt, vr, nv, rr, nr, cr, nc);
 		else
-			render_text(ctx, a, screen, dt, vr, nv, rr, nr);
+			render_text(ctx, a, screen, dt, vr, nv, rr, nr, cr, nc);
 	}
 	free(vr);
 	free(rr);
+	free(cr);
 	return err;
 }
 

@@ -16,6 +16,7 @@
 #define O_BY		(1U << 6)
 #define O_FORMAT	(1U << 7)
 #define O_CGROUP	(1U << 8)	/* --cgroup, --cgroup-id, --cgroup-dir, --own */
+#define O_TREE		(1U << 9)
 
 struct vtel_command {
 	const char *name;

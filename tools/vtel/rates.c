@@ -126,8 +126,96 @@ int vtel_rates_reasons(const struct vtel_snap *prev,
 	return 0;
 }
 
+uint64_t vtel_share_ppm(uint64_t handling_ns, uint64_t usage_usec)
+{
+	unsigned __int128 v;
+
+	if (!usage_usec)
+		return 0;
+	v = (unsigned __int128)handling_ns * 1000 / usage_usec;
+	return v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
+}
+
+static const struct vtel_rec none;
+
+static const struct vtel_rec *cg_vals(const struct vtel_rec *r, bool rollup)
+{
+	if (!rollup)
+		return r;
+	return r->rollup ? r->rollup : &none;
+}
+
+static long find_cg(const struct vtel_list *l, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (rec_u(&l->v[i], VTEL_A_CGROUP_ID) == id)
+			return (long)i;
+	return -1;
+}
+
+static int cmp_cg(const void *pa, const void *pb)
+{
+	const struct vtel_cg_rate *a = pa, *b = pb;
+	const char *x = rec_s(a->cg, VTEL_A_CGROUP_PATH);
+	const char *y = rec_s(b->cg, VTEL_A_CGROUP_PATH);
+	int c;
+
+	if (a->exits != b->exits)
+		return a->exits < b->exits ? 1 : -1;
+	if (x && y && (c = strcmp(x, y)))
+		return c;
+	if (!x != !y)
+		return x ? -1 : 1;	/* removed ones last */
+	return rec_u(a->cg, VTEL_A_CGROUP_ID) < rec_u(b->cg, VTEL_A_CGROUP_ID) ? -1 : 1;
+}
+
+int vtel_rates_cgroups(const struct vtel_snap *prev,
+		       const struct vtel_snap *cur, bool rollup, bool sort,
+		       struct vtel_cg_rate **out, size_t *n)
+{
+	uint64_t dt = cur->t_ns - prev->t_ns, du;
+	const struct vtel_rec *p, *c;
+	struct vtel_cg_rate *v;
+	long j;
+	size_t i;
+
+	v = calloc(cur->cgroups.n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < cur->cgroups.n; i++) {
+		j = find_cg(&prev->cgroups, rec_u(&cur->cgroups.v[i], VTEL_A_CGROUP_ID));
+		c = cg_vals(&cur->cgroups.v[i], rollup);
+		p = j < 0 ? NULL : cg_vals(&prev->cgroups.v[j], rollup);
+		v[i].cg = &cur->cgroups.v[i];
+		v[i].exits = d(p, c, VTEL_A_EXITS);
+		v[i].handling_ns = d(p, c, VTEL_A_HANDLING_NS);
+		v[i].guest_ns = d(p, c, VTEL_A_GUEST_NS);
+		v[i].exits_s = per_s(v[i].exits, dt);
+		v[i].handling_s = per_s(v[i].handling_ns, dt);
+		v[i].overhead_ppm = vtel_ppm(v[i].handling_ns, v[i].guest_ns);
+		if (!rollup || j < 0 || !cur->cpu || !prev->cpu ||
+		    !cur->cpu[i].ok || !prev->cpu[j].ok)
+			continue;
+		du = vtel_delta(prev->cpu[j].usage_usec, cur->cpu[i].usage_usec);
+		if (!du)
+			continue;
+		v[i].share_ok = true;
+		v[i].share_ppm = vtel_share_ppm(v[i].handling_ns, du);
+	}
+	if (sort)
+		qsort(v, cur->cgroups.n, sizeof(*v), cmp_cg);
+	*out = v;
+	*n = cur->cgroups.n;
+	return 0;
+}
+
 void vtel_snap_free(struct vtel_snap *s)
 {
 	vtel_list_free(&s->vms);
 	vtel_list_free(&s->exits);
+	vtel_list_free(&s->cgroups);
+	free(s->cpu);
+	s->cpu = NULL;
 }

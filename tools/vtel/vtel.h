@@ -12,6 +12,7 @@
  *   json.c human.c   output primitives
  *   print.c          field tables: one description, table and JSON output
  *   prom.c rates.c   Prometheus exposition, top's rate computation
+ *   cgtree.c         the cgroup tree from paths, cpu.stat
  *   cmd_*.c          the commands; cli.c parses arguments and dispatches
  */
 #ifndef VTEL_H
@@ -119,6 +120,11 @@ struct vtel_ctx {
 	int (*wait)(struct vtel_ctx *ctx, unsigned int ms);
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	void (*catch_signals)(struct vtel_ctx *ctx);	/* sets up stop */
+	/*
+	 * The cgroup2 mount cpu.stat files are read from; NULL: found in
+	 * /proc/self/mounts when first needed, "": none (cgtree.c).
+	 */
+	const char *cgroup_root;
 };
 
 /* cli.c */

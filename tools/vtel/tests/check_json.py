@@ -64,6 +64,13 @@ TOP_VM = {"vm_id": INT, "pid": INT, "comm": STR, "exits": INT,
 TOP_REASON = {"reason": STR, "category": STR, "exits": INT,
               "exits_per_s": NUM, "timed": INT, "total_ns": INT,
               "avg_ns": INTN}
+CG_TREE = dict(cgroup_id=INT, parent_id=INTN, level=INT, depth=INT,
+               path="str|null", name="str|null", exits_per_s=NUM,
+               **CG_TOTALS, own_exits=INT, cpu_usage_usec=INTN,
+               cpu_share_pct="number|null")
+TOP_CGROUP = {"cgroup_id": INT, "path": "str|null", "exits": INT,
+              "exits_per_s": NUM, "handling_ns": INT, "guest_ns": INT,
+              "handling_ns_per_s": NUM, "overhead_ppm": INT}
 EV_START = {"time_ns": INT, "event": STR, "vm_id": INT, "pid": INT, "comm": STR}
 EV_STOP = dict(EV_START, exits=INT, handling_ns=INT, guest_ns=INT)
 
@@ -146,6 +153,28 @@ def check(name, doc):
         arr(doc["cgroups"], CGROUP, "cgroups")
         for i, c in enumerate(doc["cgroups"]):
             obj(c["rollup"], CG_TOTALS, "cgroups[%d].rollup" % i)
+    elif name.startswith("cgroups-tree"):
+        if list(doc) != ["interval_ns", "cgroup_root", "cgroups"]:
+            raise Bad("keys %s" % list(doc))
+        if not typeok(doc["interval_ns"], INT) or \
+                not typeok(doc["cgroup_root"], "str|null"):
+            raise Bad("interval_ns or cgroup_root")
+        arr(doc["cgroups"], CG_TREE, "cgroups")
+        ids = {c["cgroup_id"]: c for c in doc["cgroups"]}
+        seen = set()
+        for i, c in enumerate(doc["cgroups"]):
+            p = c["parent_id"]
+            # Pre-order: a parent comes before its children, one level up.
+            if p is not None and (p not in seen or
+                                  ids[p]["depth"] + 1 != c["depth"]):
+                raise Bad("cgroups[%d]: parent %s not before it" % (i, p))
+            if p is None and c["depth"] != 0:
+                raise Bad("cgroups[%d]: a root with depth %d" % (i, c["depth"]))
+            if (c["path"] is None) != (c["name"] is None):
+                raise Bad("cgroups[%d]: path and name" % i)
+            if c["cpu_share_pct"] is not None and c["cpu_usage_usec"] is None:
+                raise Bad("cgroups[%d]: a share without cpu.stat" % i)
+            seen.add(c["cgroup_id"])
     elif name == "config.json":
         obj(doc, CONFIG, "config")
     elif name == "top.jsonl":
@@ -156,6 +185,13 @@ def check(name, doc):
             arr(doc["vms"], TOP_VM, "vms")
         if "reasons" in doc:
             arr(doc["reasons"], TOP_REASON, "reasons")
+    elif name == "top-cgroup.jsonl":
+        if list(doc) != ["interval_ns", "cgroups"]:
+            raise Bad("keys %s" % list(doc))
+        arr(doc["cgroups"], TOP_CGROUP, "cgroups")
+        ex = [c["exits"] for c in doc["cgroups"]]
+        if ex != sorted(ex, reverse=True):
+            raise Bad("cgroups not sorted by exits")
     elif name == "events.jsonl":
         obj(doc, EV_STOP if doc.get("event") == "stop" else EV_START, "event")
     else:

@@ -141,7 +141,8 @@ else
 		[ "$k" = static ] && continue
 		for c in "vms" "vcpus --vm 1" "hist io" "top --count 1 --interval 0.01" \
 			 "reset" "config" "config slow_ns=1000" "events --count 1" \
-			 "export"; do
+			 "export" "cgroups" "cgroups --tree --interval 0.01" \
+			 "top --by cgroup --count 1 --interval 0.01"; do
 			# shellcheck disable=SC2086
 			expect "$k: $c without the module exits 3" 3 "^$NOMOD\$" "$b" $c
 		done
@@ -166,6 +167,7 @@ expect "usage: --pid with --vm exits 2" 2 "mutually exclusive" "$VTEL" exits --p
 expect "usage: vcpus without a VM exits 2" 2 "^vtel: vcpus: needs --pid or --vm" "$VTEL" vcpus
 expect "usage: read-only config exits 2" 2 "read-only" "$VTEL" config max_vms=1
 expect "usage: bad interval exits 2" 2 "--interval" "$VTEL" top --interval 0
+expect "usage: cgroups --interval without --tree exits 2" 2 "^vtel: cgroups: --interval needs --tree" "$VTEL" cgroups --interval 1
 expect "--help exits 0" 0 "" "$VTEL" --help
 grep -q '^Usage: vtel' "$OUT/cmd.out" || nok "--help prints the usage" "$(head -n 1 "$OUT/cmd.out")"
 expect "exits --help exits 0" 0 "" "$VTEL" exits --help

@@ -2,9 +2,11 @@
 /* The fake vtel kernel; see fake.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -603,15 +605,58 @@ static bool own(const struct fake *f)
 	       (f->last_flags_attr & VTEL_F_CGROUP_OWN);
 }
 
+static const struct fake_cgroup *cg_by_id(const struct fake *f, uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->ncgroups; i++)
+		if (f->cgroups[i].id == id)
+			return &f->cgroups[i];
+	return NULL;
+}
+
+/* d is a or a descendant of a. */
+static bool cg_under(const struct fake *f, const struct fake_cgroup *d,
+		     const struct fake_cgroup *a)
+{
+	unsigned int hops;
+
+	for (hops = 0; d && hops <= FAKE_MAX_CGROUPS; hops++) {
+		if (d == a)
+			return true;
+		d = d->parent ? cg_by_id(f, d->parent) : NULL;
+	}
+	return false;
+}
+
+void fake_cg_vals(const struct fake *f, const struct fake_cgroup *c,
+		  bool rollup, uint64_t v[4])
+{
+	unsigned int i;
+
+	memset(v, 0, 4 * sizeof(*v));
+	for (i = 0; i < f->ncgroups; i++) {
+		const struct fake_cgroup *d = &f->cgroups[i];
+		uint64_t add = f->tick * f->step * d->w;
+
+		if (d != c && !(rollup && cg_under(f, d, c)))
+			continue;
+		v[0] += d->own[0] + add;
+		v[1] += d->own[1] + add * 1000;
+		v[2] += d->own[2] + add * 9000;
+		v[3] += d->own[3];
+	}
+}
+
 static void cgroup_view(struct fake *f, const struct nlmsghdr *req)
 {
 	const struct fake_cgroup *c = cg_target(f, req);
 	struct nl_msg *msg;
-	const uint64_t *v;
+	uint64_t v[4];
 
 	if (!c)
 		return;
-	v = own(f) ? c->own : c->all;
+	fake_cg_vals(f, c, !own(f), v);
 	msg = reply(f, req, VTEL_CMD_GET_VIEW, false);
 	put_u64(msg, VTEL_A_CGROUP_ID, c->id);
 	nla_put_u32(msg, VTEL_A_CGROUP_LEVEL, c->level);
@@ -652,9 +697,13 @@ static void cgroups(struct fake *f, const struct nlmsghdr *req)
 		nla_put_u32(msg, VTEL_A_CGROUP_LEVEL, c->level);
 		if (c->path)
 			nla_put_string(msg, VTEL_A_CGROUP_PATH, c->path);
-		put_cg_counters(msg, c->own);
+		uint64_t v[4];
+
+		fake_cg_vals(f, c, false, v);
+		put_cg_counters(msg, v);
 		roll = nla_nest_start(msg, VTEL_A_ROLLUP | NLA_F_NESTED);
-		put_cg_counters(msg, c->all);
+		fake_cg_vals(f, c, true, v);
+		put_cg_counters(msg, v);
 		nla_nest_end(msg, roll);
 		dump_msg(f, msg, i + 1 == f->ncgroups);
 	}
@@ -977,17 +1026,30 @@ void fake_init(struct fake *f)
 	f->vms[1] = (struct fake_vm){ 2, 4343, 1, "we\"ird\\vm\n\xff", VTEL_VM_STATE_RETIRED,
 				      999, 1000, 9000, 0 };
 	f->nvms = 2;
-	f->cgroups[0] = (struct fake_cgroup){ 1, 0, "/", { 0, 0, 0, 0 },
-					      { 124455, 35101000, 2300009000ULL, 12 } };
-	f->cgroups[1] = (struct fake_cgroup){ 100, 1, "/tenant-a", { 0, 0, 0, 0 },
-					      { 123456, 35100000, 2300000000ULL, 12 } };
-	f->cgroups[2] = (struct fake_cgroup){ 101, 2, "/tenant-a/vm1",
+	/*
+	 * / and the tenants have no exits of their own; 102 was removed
+	 * (from /tenant-a); vm3's share of its CPU time exceeds 100% (its
+	 * vCPUs sleep in halt).
+	 */
+	f->cgroups[0] = (struct fake_cgroup){ 1, 0, "/", 0, { 0, 0, 0, 0 },
+					      0, 5000000, 100000, false };
+	f->cgroups[1] = (struct fake_cgroup){ 100, 1, "/tenant-a", 1,
+					      { 0, 0, 0, 0 }, 0, 0, 0, false };
+	f->cgroups[2] = (struct fake_cgroup){ 101, 2, "/tenant-a/vm1", 100,
 					      { 100000, 30000000, 2000000000ULL, 10 },
-					      { 100000, 30000000, 2000000000ULL, 10 } };
-	f->cgroups[3] = (struct fake_cgroup){ 102, 2, NULL,
+					      2, 4000000, 40000, false };
+	f->cgroups[3] = (struct fake_cgroup){ 102, 2, NULL, 100,
 					      { 23456, 5100000, 300000000, 2 },
-					      { 23456, 5100000, 300000000, 2 } };
-	f->ncgroups = 4;
+					      0, 0, 0, false };
+	f->cgroups[4] = (struct fake_cgroup){ 103, 2, "/tenant-a/vm2", 100,
+					      { 20000, 4000000, 500000000, 1 },
+					      1, 1000000, 20000, false };
+	f->cgroups[5] = (struct fake_cgroup){ 110, 1, "/tenant-b", 1,
+					      { 0, 0, 0, 0 }, 0, 0, 0, false };
+	f->cgroups[6] = (struct fake_cgroup){ 111, 2, "/tenant-b/vm3", 110,
+					      { 999, 1000, 9000, 0 }, 1, 2000, 500,
+					      false };
+	f->ncgroups = 7;
 	memcpy(f->reasons, reasons, sizeof(reasons));
 	f->nreasons = ARRAY_SIZE(reasons);
 	memcpy(f->events, events, sizeof(events));
@@ -1018,6 +1080,84 @@ static uint64_t fake_wall(void)
 	return fake_cur->wall_ns;
 }
 
+/* ---- cpu.stat files ------------------------------------------------------ */
+
+static int cgroupfs_write(struct fake *f)
+{
+	char dir[512], file[540];
+	unsigned int i, j;
+	uint64_t usec;
+	FILE *fp;
+
+	for (i = 0; i < f->ncgroups; i++) {
+		const struct fake_cgroup *c = &f->cgroups[i];
+
+		if (!c->path)
+			continue;
+		snprintf(dir, sizeof(dir), "%s%s", f->cgroupfs,
+			 strcmp(c->path, "/") ? c->path : "");
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -errno;
+		usec = 0;
+		for (j = 0; j < f->ncgroups; j++)
+			if (cg_under(f, &f->cgroups[j], c))
+				usec += f->cgroups[j].cpu_usec +
+					f->tick * f->cgroups[j].cpu_w;
+		snprintf(file, sizeof(file), "%s/cpu.stat", dir);
+		if (c->no_cpu_stat) {
+			unlink(file);
+			continue;
+		}
+		fp = fopen(file, "w");
+		if (!fp)
+			return -errno;
+		fprintf(fp, "usage_usec %llu\nuser_usec %llu\nsystem_usec %llu\n"
+			"nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n",
+			(unsigned long long)usec, (unsigned long long)(usec / 4),
+			(unsigned long long)(usec - usec / 4));
+		fclose(fp);
+	}
+	return 0;
+}
+
+int fake_cgroupfs(struct fake *f)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(f->cgroupfs, sizeof(f->cgroupfs), "%s/vtel-cgroupfs.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->cgroupfs)) {
+		f->cgroupfs[0] = '\0';
+		return -errno;
+	}
+	return cgroupfs_write(f);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void fake_cgroupfs_remove(struct fake *f)
+{
+	if (f->cgroupfs[0])
+		nftw(f->cgroupfs, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	f->cgroupfs[0] = '\0';
+}
+
+void fake_tick(struct fake *f, unsigned int ms)
+{
+	f->mono_ns += (uint64_t)ms * 1000000;
+	f->tick++;
+	if (f->cgroupfs[0])
+		cgroupfs_write(f);
+}
+
 static int fake_wait(struct vtel_ctx *ctx, unsigned int ms)
 {
 	struct fake *f = ctx->io_priv;
@@ -1025,8 +1165,7 @@ static int fake_wait(struct vtel_ctx *ctx, unsigned int ms)
 	f->waits++;
 	if (f->quit_after && f->waits >= f->quit_after)
 		return 1;
-	f->mono_ns += (uint64_t)ms * 1000000;
-	f->tick++;
+	fake_tick(f, ms);
 	return 0;
 }
 
@@ -1042,6 +1181,7 @@ void fake_ctx(struct vtel_ctx *ctx, struct fake *f, FILE *out, FILE *err)
 	ctx->wall_ns = fake_wall;
 	ctx->wait = fake_wait;
 	ctx->stop = &f->stop;
+	ctx->cgroup_root = f->cgroupfs;	/* "" unless fake_cgroupfs() */
 }
 
 void fake_vtel(struct fake *f, struct fake_run *r, const char *args)

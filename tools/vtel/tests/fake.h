@@ -38,11 +38,21 @@ struct fake_reason {
 	uint64_t hist_le[8], hist_count[8];
 };
 
+/*
+ * A cgroup's own counters; its rollup is computed from the parent ids.
+ * Each tick adds w * step exits (and 1000 ns handling, 9000 ns guest time
+ * per exit) to its own counters, and cpu_w to its cpu.stat usage_usec,
+ * which, like the kernel's, counts its descendants' too.
+ */
 struct fake_cgroup {
 	uint64_t id;
 	uint32_t level;
 	const char *path;		/* NULL: removed */
-	uint64_t own[4], all[4];	/* exits, handling, guest, slow */
+	uint64_t parent;		/* id; 0 for the root */
+	uint64_t own[4];		/* exits, handling, guest, slow */
+	uint64_t w;
+	uint64_t cpu_usec, cpu_w;
+	bool no_cpu_stat;		/* fake_cgroupfs() leaves its file out */
 };
 
 struct fake_event {
@@ -105,6 +115,8 @@ struct fake {
 	unsigned int nevents, next_event;
 	/* Each GET_VMS / GET_EXITS adds tick * step to the counters. */
 	uint64_t tick, step;
+	/* A cgroup2 tree of cpu.stat files (fake_cgroupfs()); "": none. */
+	char cgroupfs[256];
 
 	/* What the CLI sent. */
 	unsigned int requests, violations;
@@ -149,5 +161,19 @@ void fake_ctx(struct vtel_ctx *ctx, struct fake *f, FILE *out, FILE *err);
 /* Runs "vtel ARGS" (split at spaces; '...' quotes) against f. */
 void fake_vtel(struct fake *f, struct fake_run *r, const char *args);
 void fake_run_free(struct fake_run *r);
+
+/* What a refresh of top does to the fake: time passes, counters grow. */
+void fake_tick(struct fake *f, unsigned int ms);
+/* A cgroup's counters at the current tick: own or with descendants. */
+void fake_cg_vals(const struct fake *f, const struct fake_cgroup *c,
+		  bool rollup, uint64_t v[4]);
+/*
+ * Creates a directory of cpu.stat files for the fake's cgroups (as a
+ * cgroup2 mount has them) in a new temporary directory, sets f->cgroupfs
+ * to it, and rewrites them at every tick. 0 or -errno.
+ */
+int fake_cgroupfs(struct fake *f);
+/* Removes it. */
+void fake_cgroupfs_remove(struct fake *f);
 
 #endif /* VTEL_FAKE_H */

@@ -4,7 +4,8 @@
  * trying commands and producing the documentation's examples without a
  * vtel module: "vtel-fake -j exits --pid 4242". With VTEL_FAKE_TTY=1 it
  * behaves like the real vtel on a terminal (raw mode, 'q', signals) while
- * the fake's counters advance with each refresh: tests/tty_top.py.
+ * the fake's counters advance with each refresh: tests/tty_top.py. The
+ * cgroups' cpu.stat files are in a temporary directory, removed at exit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,7 @@ static int tty_wait(struct vtel_ctx *ctx, unsigned int ms)
 	struct fake *f = ctx->io_priv;
 	int quit = term_wait(ctx, ms);
 
-	f->mono_ns += (uint64_t)ms * 1000000;
-	f->tick++;
+	fake_tick(f, ms);
 	return quit;
 }
 
@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 
 	setenv("TZ", "UTC", 1);
 	fake_init(&f);
+	fake_cgroupfs(&f);	/* cpu.stat files, for the CPU share */
 	fake_ctx(&ctx, &f, stdout, stderr);
 	if (getenv("VTEL_FAKE_TTY")) {
 		ctx.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
 		ctx.catch_signals = term_catch_signals;
 	}
 	rc = vtel_main(&ctx, argc, argv);
+	fake_cgroupfs_remove(&f);
 	fake_free(&f);
 	return rc;
 }

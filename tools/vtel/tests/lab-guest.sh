@@ -167,11 +167,25 @@ rc cli-exits-cgroup-dir 0 $V exits --cgroup-dir /sys/fs/cgroup/tenant-a/vm1 --ow
 cat rc.out
 rc cli-hist-cgroup 0 $V hist io --cgroup /tenant-a/vm1
 cat rc.out
+rc cli-cgroups-tree 0 $V cgroups --tree --interval 0.2
+cat rc.out
+rc cli-cgroups-tree-json 0 $V -j cgroups --tree --interval 0.2
+cp rc.out cgt.json
+dump cgt.json
+# cpu.stat is read from the guest's cgroup2 mount.
+check cli-cgroups-tree-cpu "no cpu_usage_usec for /tenant-a/vm1" \
+	grep -q '"path":"/tenant-a/vm1","name":"vm1",[^}]*"own_exits":[1-9][0-9]*,"cpu_usage_usec":[0-9]' cgt.json
+rc cli-top-cgroup 0 $V -j top --by cgroup --count 1 --interval 0.2
+cp rc.out topcg.jsonl
+dump topcg.jsonl
+check cli-top-cgroup-vm1 "no /tenant-a/vm1 row" grep -q '"path":"/tenant-a/vm1"' topcg.jsonl
 
 # ---- export
 rc cli-export 0 $V export
 cp rc.out m.prom
 dump m.prom
+check cli-export-cgroup "no vtel_cgroup_exits_total of /tenant-a/vm1" \
+	grep -q '^vtel_cgroup_exits_total{cgroup="/tenant-a/vm1"} [1-9]' m.prom
 
 # ---- unprivileged (su needs a passwd entry)
 mkdir -p /etc

@@ -47,7 +47,9 @@ names = {"st.json": "json/status.json", "st2.json": "json/status-after-reset.jso
          "cg.json": "json/cgroups.json", "done.json": "json/exits-retired.json",
          "cfg.json": "json/config.json", "exc.json": "json/exits-cgroup.json",
          "exo.json": "json/exits-cgroup-own.json", "top.jsonl": "jsonl/top.jsonl",
-         "ev.jsonl": "jsonl/events.jsonl", "m.prom": "prom/export.prom"}
+         "ev.jsonl": "jsonl/events.jsonl", "m.prom": "prom/export.prom",
+         "cgt.json": "json/cgroups-tree.json",
+         "topcg.jsonl": "jsonl/top-cgroup.jsonl"}
 text = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
 for m in re.finditer(r"^VTEL-FILE-BEGIN (\S+)\n(.*?)^VTEL-FILE-END \1$", text, re.S | re.M):
     if m.group(1) in names:

@@ -75,6 +75,16 @@ static const struct arg_case cases[] = {
 	{ "top --own", 2, "top", "unknown option '--own'" },
 	{ "cgroups", 0, "cgroups", NULL },
 	{ "cgroups --own", 2, "cgroups", "unknown option '--own'" },
+	{ "cgroups --tree", 0, "cgroups", NULL },
+	{ "cgroups --tree --interval 0.5", 0, "cgroups", NULL },
+	{ "cgroups --interval=2 --tree", 0, "cgroups", NULL },
+	{ "cgroups --interval 2", 2, "cgroups", "--interval needs --tree" },
+	{ "cgroups --tree --interval 0", 2, "cgroups", "--interval" },
+	{ "cgroups --tree=1", 2, "cgroups", "--tree takes no value" },
+	{ "cgroups --tree --count 2", 2, "cgroups", "unknown option '--count'" },
+	{ "exits --tree", 2, "exits", "unknown option '--tree'" },
+	{ "top --tree", 2, "top", "unknown option '--tree'" },
+	{ "top --by cgroup", 0, "top", NULL },
 	{ "vms", 0, "vms", NULL },
 	{ "vms --pid 1", 2, "vms", "unknown option '--pid'" },
 	{ "vcpus", 2, "vcpus", "needs --pid or --vm" },
@@ -98,7 +108,7 @@ static const struct arg_case cases[] = {
 	{ "top --interval .5", 2, "top", "--interval" },
 	{ "top --interval abc", 2, "top", "--interval" },
 	{ "top --interval 3601", 2, "top", "--interval" },
-	{ "top --by cpu", 2, "top", "not vm or reason" },
+	{ "top --by cpu", 2, "top", "not vm, reason or cgroup" },
 	{ "top --count 0", 2, "top", "at least 1" },
 	{ "top --pid 1", 2, "top", "unknown option '--pid'" },
 	{ "reset", 0, "reset", NULL },
@@ -290,6 +300,26 @@ static void fields(void)
 	CHECK_U64(a.interval_ms, 250);
 	CHECK_U64(a.count, 3);
 	CHECK_INT(a.by, BY_REASON);
+	free(err);
+	free(out);
+
+	unit_case("top --by cgroup");
+	CHECK_INT(parse("top --by cgroup", &a, &err, &out), 0);
+	CHECK_INT(a.by, BY_CGROUP);
+	free(err);
+	free(out);
+
+	unit_case("cgroups --tree --interval 0.5");
+	CHECK_INT(parse("cgroups --tree --interval 0.5", &a, &err, &out), 0);
+	CHECK(a.tree && a.has_interval);
+	CHECK_U64(a.interval_ms, 500);
+	free(err);
+	free(out);
+
+	unit_case("cgroups --tree: interval 1 s by default");
+	CHECK_INT(parse("cgroups --tree", &a, &err, &out), 0);
+	CHECK(a.tree && !a.has_interval);
+	CHECK_U64(a.interval_ms, 1000);
 	free(err);
 	free(out);
 

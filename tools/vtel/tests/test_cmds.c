@@ -511,12 +511,35 @@ static void export(void)
 	CHECK_HAS(r.out, "vtel_info{version=\"0.1.0\",vendor=\"svm\"} 1\n");
 	CHECK_HAS(r.out, "vtel_vms{state=\"retired\"} 1\n");
 	CHECK_HAS(r.out, "vtel_vm_info{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",state=\"retired\"} 1\n");
-	CHECK_HAS(r.out, "vtel_cgroup_exits_total{cgroup_id=\"101\",path=\"/tenant-a/vm1\"} 100000\n");
-	CHECK_HAS(r.out, "vtel_cgroup_exits_total{cgroup_id=\"102\",path=\"\"} 23456\n");
-	CHECK_HAS(r.out, "vtel_cgroup_guest_seconds_total{cgroup_id=\"101\",path=\"/tenant-a/vm1\"} 2\n");
+	CHECK_HAS(r.out, "# TYPE vtel_cgroup_exits_total counter\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/\"} 0\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/tenant-a\"} 0\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/tenant-a/vm1\"} 100000\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/tenant-a/vm2\"} 20000\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/tenant-b\"} 0\n"
+		  "vtel_cgroup_exits_total{cgroup=\"/tenant-b/vm3\"} 999\n# HELP ");
+	CHECK_HAS(r.out, "# HELP vtel_cgroup_exits_total VM exits of vCPU threads in the cgroup itself, "
+		  "not its descendants: a sum over cgroups counts each exit once.\n");
+	CHECK_HAS(r.out, "vtel_cgroup_handling_seconds_total{cgroup=\"/tenant-a/vm1\"} 0.03\n");
+	CHECK_HAS(r.out, "vtel_cgroup_guest_seconds_total{cgroup=\"/tenant-a/vm1\"} 2\n");
+	CHECK_HAS(r.out, "vtel_cgroup_slow_exits_total{cgroup=\"/tenant-a/vm2\"} 1\n");
+	CHECK_HAS(r.out, "vtel_cgroup_info{cgroup=\"/tenant-a/vm1\",cgroup_id=\"101\",level=\"2\"} 1\n");
+	/* The removed cgroup (102) has no path: left out. */
+	CHECK_LACKS(r.out, "cgroup=\"\"");
+	CHECK_LACKS(r.out, "cgroup_id=\"102\"");
+	CHECK_LACKS(r.out, "} 23456\n");
 	/* ctrl, status, host exits, GET_VMS, GET_EXITS+HIST per VM, cgroups. */
 	CHECK_U64(f.requests, 1 + 1 + 1 + 1 + 2 + 1);
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
+	done();
+
+	unit_case("cgroup label values are escaped");
+	fake_init(&f);
+	f.cgroups[6].path = "/tenant-b/we\"ird\\vm\n\xff";
+	fake_vtel(&f, &r, "export");
+	CHECK_INT(r.rc, 0);
+	CHECK_HAS(r.out, "vtel_cgroup_exits_total{cgroup=\"/tenant-b/we\\\"ird\\\\vm\\n\xef\xbf\xbd\"} 999\n");
+	unit_save("prom", "export-cgroup-escape.prom", r.out);
 	done();
 
 	unit_case("a module without cgroups");
@@ -598,17 +621,21 @@ static void cgroups(void)
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
 	CHECK_STR(r.out,
 		  " ID  LEVEL  PATH           EXITS  HANDLING  GUEST  OVERHEAD  SLOW  OWN EXITS\n"
-		  "  1      0  /               124k    35.1ms   2.3s     1.50%    12          0\n"
-		  "100      1  /tenant-a       123k    35.1ms   2.3s     1.50%    12          0\n"
+		  "  1      0  /               144k    39.1ms   2.8s     1.38%    13          0\n"
+		  "100      1  /tenant-a       143k    39.1ms   2.8s     1.38%    13          0\n"
 		  "101      2  /tenant-a/vm1   100k    30.0ms   2.0s     1.48%    10       100k\n"
-		  "102      2  -              23.5k     5.1ms  300ms     1.67%     2      23.5k\n");
+		  "102      2  -              23.5k     5.1ms  300ms     1.67%     2      23.5k\n"
+		  "103      2  /tenant-a/vm2  20.0k     4.0ms  500ms     0.79%     1      20.0k\n"
+		  "110      1  /tenant-b        999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0          0\n"
+		  "111      2  /tenant-b/vm3    999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0        999\n");
+	CHECK_U64(f.waits, 0);		/* one snapshot, no waiting */
 	done();
 
 	unit_case("json");
 	run_ok("-j cgroups", "json", "cgroups.json");
 	CHECK_HAS(r.out, "{\"cgroups\":[{\"cgroup_id\":1,\"level\":0,\"path\":\"/\",\"exits\":0,");
-	CHECK_HAS(r.out, "\"rollup\":{\"exits\":124455,\"handling_ns\":35101000,\"guest_ns\":2300009000,"
-		  "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"slow_exits\":12}}");
+	CHECK_HAS(r.out, "\"rollup\":{\"exits\":144455,\"handling_ns\":39101000,\"guest_ns\":2800009000,"
+		  "\"overhead_ppm\":13772,\"overhead_pct\":1.3772,\"slow_exits\":13}}");
 	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"level\":2,\"path\":null,\"exits\":23456,");
 	done();
 
@@ -619,7 +646,7 @@ static void cgroups(void)
 	CHECK_U64(f.last_cgroup_id, 100);
 	CHECK_PREFIX(r.out, "{\"view\":{\"type\":\"cgroup\",\"cgroup_id\":100,"
 		     "\"cgroup_path\":\"/tenant-a\",\"cgroup_level\":1,\"vcpus\":2,"
-		     "\"exits\":123456,");
+		     "\"exits\":143456,");
 	done();
 
 	unit_case("exits --cgroup-id --own");
@@ -665,5 +692,169 @@ static void cgroups(void)
 	done();
 }
 
-UNIT_SUITE(cmd_tests, T(cgroups), T(status), T(exits), T(vms), T(vcpus), T(hist), T(top),
+/* Runs args on a fake whose cgroups have cpu.stat files, except vm2's if told. */
+static void run_cgfs(const char *args, bool no_vm2)
+{
+	fake_init(&f);
+	f.cgroups[4].no_cpu_stat = no_vm2;
+	CHECK_INT(fake_cgroupfs(&f), 0);
+	fake_vtel(&f, &r, args);
+	fake_cgroupfs_remove(&f);
+	CHECK_U64(f.violations, 0);
+}
+
+static void cgroup_tree(void)
+{
+	unit_case("text, with cpu.stat");
+	run_cgfs("cgroups --tree", false);
+	CHECK_INT(r.rc, 0);
+	CHECK_STR(r.err, "");
+	CHECK_U64(f.waits, 1);
+	CHECK_U64(f.requests, 1 + 2);	/* the family, two GET_CGROUPS */
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
+	CHECK_STR(r.out,
+		  "CGROUP             EXITS/s  EXITS  HANDLING  OVERHEAD  CPU SHARE\n"
+		  "/                     4.0k   148k    43.1ms     1.50%      2.49%\n"
+		  "\xe2\x94\x9c\xe2\x94\x80tenant-a            3.0k   146k    42.1ms     1.47%      5.00%\n"
+		  "\xe2\x94\x82 \xe2\x94\x9c\xe2\x94\x80vm1               2.0k   102k    32.0ms     1.56%      5.00%\n"
+		  "\xe2\x94\x82 \xe2\x94\x94\xe2\x94\x80vm2               1.0k  21.0k     5.0ms     0.97%      5.00%\n"
+		  "\xe2\x94\x94\xe2\x94\x80tenant-b            1.0k   2.0k     1.0ms    10.00%    200.00%\n"
+		  "  \xe2\x94\x94\xe2\x94\x80vm3               1.0k   2.0k     1.0ms    10.00%    200.00%\n"
+		  "(removed, id 102)      0.0  23.5k     5.1ms     1.67%          -\n");
+	done();
+
+	unit_case("text, one cgroup without cpu.stat");
+	run_cgfs("cgroups --tree", true);
+	CHECK_INT(r.rc, 0);
+	CHECK_HAS(r.out, "\xe2\x94\x80vm1               2.0k   102k    32.0ms     1.56%      5.00%\n");
+	CHECK_HAS(r.out, "\xe2\x94\x80vm2               1.0k  21.0k     5.0ms     0.97%          -\n");
+	CHECK_HAS(r.out, "\xe2\x94\x80tenant-a            3.0k   146k    42.1ms     1.47%      5.00%\n");
+	done();
+
+	unit_case("text, no cgroup2 mount");
+	run_ok("cgroups --tree --interval 0.5", NULL, NULL);
+	CHECK_HAS(r.out, "/                     8.0k   148k    43.1ms     1.50%          -\n");
+	CHECK_HAS(r.out, "  \xe2\x94\x94\xe2\x94\x80vm3               2.0k   2.0k     1.0ms    10.00%          -\n");
+	CHECK_LACKS(r.out, "%\n/");
+	done();
+
+	unit_case("json, with cpu.stat");
+	run_cgfs("-j cgroups --tree --interval 2", false);
+	CHECK_INT(r.rc, 0);
+	unit_save("json", "cgroups-tree.json", r.out);
+	CHECK_PREFIX(r.out, "{\"interval_ns\":2000000000,\"cgroup_root\":\"/");
+	CHECK_HAS(r.out, "{\"cgroup_id\":1,\"parent_id\":null,\"level\":0,\"depth\":0,"
+		  "\"path\":\"/\",\"name\":\"/\",\"exits_per_s\":2000.0,\"exits\":148455,");
+	CHECK_HAS(r.out, "{\"cgroup_id\":111,\"parent_id\":110,\"level\":2,\"depth\":2,"
+		  "\"path\":\"/tenant-b/vm3\",\"name\":\"vm3\",\"exits_per_s\":500.0,"
+		  "\"exits\":1999,\"handling_ns\":1001000,\"guest_ns\":9009000,"
+		  "\"overhead_ppm\":100000,\"overhead_pct\":10,\"slow_exits\":0,"
+		  "\"own_exits\":1999,\"cpu_usage_usec\":2500,\"cpu_share_pct\":200}");
+	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"parent_id\":null,\"level\":2,\"depth\":0,"
+		  "\"path\":null,\"name\":null,\"exits_per_s\":0.0,\"exits\":23456,");
+	CHECK_HAS(r.out, "\"own_exits\":23456,\"cpu_usage_usec\":null,\"cpu_share_pct\":null}]}\n");
+	/* Tree order: / tenant-a vm1 vm2 tenant-b vm3, then the removed one. */
+	CHECK(strstr(r.out, "\"name\":\"vm2\"") < strstr(r.out, "\"name\":\"tenant-b\""));
+	CHECK_U64(unit_lines(r.out), 1);
+	done();
+
+	unit_case("json, no cgroup2 mount");
+	run_ok("-p cgroups --tree", "json", "cgroups-tree-nocpu.json");
+	CHECK_HAS(r.out, "\"cgroup_root\": null,");
+	CHECK_HAS(r.out, "\"cpu_usage_usec\": null,\n      \"cpu_share_pct\": null\n");
+	CHECK_LACKS(r.out, "\"cpu_share_pct\": 5");
+	done();
+
+	unit_case("names are sanitized, JSON has them whole");
+	fake_init(&f);
+	f.cgroups[6].path = "/tenant-b/we\"ird\\vm\n\xff";
+	fake_vtel(&f, &r, "cgroups --tree");
+	CHECK_INT(r.rc, 0);
+	CHECK_HAS(r.out, "  \xe2\x94\x94\xe2\x94\x80we\"ird\\vm??   ");
+	done();
+	fake_init(&f);
+	f.cgroups[6].path = "/tenant-b/we\"ird\\vm\n\xff";
+	fake_vtel(&f, &r, "-j cgroups --tree");
+	CHECK_HAS(r.out, "\"name\":\"we\\\"ird\\\\vm\\n\\ufffd\"");
+	unit_save("json", "cgroups-tree-names.json", r.out);
+	done();
+
+	unit_case("q before the second snapshot: nothing printed");
+	fake_init(&f);
+	f.quit_after = 1;
+	fake_vtel(&f, &r, "cgroups --tree");
+	CHECK_INT(r.rc, 0);
+	CHECK_STR(r.out, "");
+	CHECK_U64(f.requests, 1 + 1);
+	done();
+
+	unit_case("no permission: exit 4");
+	fake_init(&f);
+	f.fail_cmd = VTEL_CMD_GET_CGROUPS;
+	f.fail_err = -EPERM;
+	fake_vtel(&f, &r, "cgroups --tree");
+	CHECK_INT(r.rc, 4);
+	CHECK_STR(r.out, "");
+	done();
+
+	unit_case("an interrupted dump is retried");
+	fake_init(&f);
+	f.intr_dumps = 1;
+	fake_vtel(&f, &r, "cgroups --tree");
+	CHECK_INT(r.rc, 0);
+	CHECK_U64(f.requests, 1 + 3);
+	CHECK_HAS(r.out, "\xe2\x94\x80vm1               2.0k   102k");
+	done();
+}
+
+static void top_cgroup(void)
+{
+	const char *vm1, *vm2, *vm3, *gone;
+
+	unit_case("text: own rates, ancestors without own exits hidden");
+	run_ok("top --by cgroup --count 2 --interval 0.5", NULL, NULL);
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
+	CHECK_U64(f.requests, 1 + 3);
+	CHECK_LACKS(r.out, "\033");
+	CHECK_HAS(r.out, "vtel top: 8.0k exits/s over 500ms\n\n"
+		  "CGROUP             EXITS/s  HANDLING/s  OVERHEAD\n"
+		  "/tenant-a/vm1         4.0k       4.0ms    10.00%\n"
+		  "/tenant-a/vm2         2.0k       2.0ms    10.00%\n"
+		  "/tenant-b/vm3         2.0k       2.0ms    10.00%\n"
+		  "(removed, id 102)      0.0         0ns     0.00%\n\n");
+	CHECK_LACKS(r.out, "\n/tenant-a ");
+	CHECK_LACKS(r.out, "\n/ ");
+	CHECK_LACKS(r.out, "REASON");
+	CHECK_LACKS(r.out, "COMM");
+	vm1 = strstr(r.out, "/tenant-a/vm1");
+	vm2 = strstr(r.out, "/tenant-a/vm2");
+	vm3 = strstr(r.out, "/tenant-b/vm3");
+	gone = strstr(r.out, "(removed");
+	CHECK(vm1 && vm2 && vm3 && gone && vm1 < vm2 && vm2 < vm3 && vm3 < gone);
+	CHECK(strstr(vm1 + 1, "vtel top:") != NULL);	/* two refreshes */
+	done();
+
+	unit_case("json lines");
+	run_ok("-j top --by cgroup --count 2 --interval 2", "jsonl", "top-cgroup.jsonl");
+	CHECK_U64(unit_lines(r.out), 2);
+	CHECK_PREFIX(r.out, "{\"interval_ns\":2000000000,\"cgroups\":[{\"cgroup_id\":101,"
+		     "\"path\":\"/tenant-a/vm1\",\"exits\":2000,\"exits_per_s\":1000.0,"
+		     "\"handling_ns\":2000000,\"guest_ns\":18000000,"
+		     "\"handling_ns_per_s\":1000000.0,\"overhead_ppm\":100000},");
+	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"path\":null,\"exits\":0,\"exits_per_s\":0.0,");
+	CHECK_LACKS(r.out, "\"vms\"");
+	CHECK_LACKS(r.out, "\"reasons\"");
+	CHECK_LACKS(r.out, "\"cgroup_id\":100,");
+	done();
+
+	unit_case("a module without GET_CGROUPS: exit 6");
+	fake_init(&f);
+	f.ops &= ~(1ULL << VTEL_CMD_GET_CGROUPS);
+	fake_vtel(&f, &r, "top --by cgroup --count 1");
+	CHECK_INT(r.rc, 6);
+	CHECK_STR(r.out, "");
+	done();
+}
+
+UNIT_SUITE(cmd_tests, T(cgroups), T(cgroup_tree), T(top_cgroup), T(status), T(exits), T(vms), T(vcpus), T(hist), T(top),
 	   T(admin), T(events), T(export), T(transport_garbage));

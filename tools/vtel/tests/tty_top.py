@@ -3,7 +3,7 @@
 """vtel top on a pseudo-terminal, against the fake kernel (vtel-fake):
 it must clear and redraw with ANSI codes, hide and restore the cursor,
 put the terminal in non-canonical no-echo mode and restore it, and quit
-with status 0 on 'q' (and on SIGINT).
+with status 0 on 'q' (and on SIGINT); likewise top --by cgroup.
 
 Usage: tty_top.py VTEL_FAKE; prints ok/not ok lines."""
 import os
@@ -15,11 +15,11 @@ import termios
 import time
 
 
-def run(binary, stop):
+def run(binary, stop, extra):
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["VTEL_FAKE_TTY"] = "1"
-        os.execv(binary, [binary, "top", "--interval", "0.1"])
+        os.execv(binary, [binary, "top", "--interval", "0.1"] + extra)
     out = b""
     lflag_during = None
     deadline = time.time() + 10
@@ -65,9 +65,11 @@ def run(binary, stop):
 def main():
     binary = sys.argv[1]
     bad = 0
-    for stop in ("q", "SIGINT"):
-        name = "top on a terminal, quit with %s" % stop
-        code, out, during, after = run(binary, stop)
+    for stop, extra, table in (("q", [], b"REASON"), ("SIGINT", [], b"REASON"),
+                               ("q", ["--by", "cgroup"], b"/tenant-a/vm1")):
+        name = "top %son a terminal, quit with %s" % (
+            "".join(a + " " for a in extra), stop)
+        code, out, during, after = run(binary, stop, extra)
         why = []
         if code is None:
             why.append("did not exit within 10 s")
@@ -77,7 +79,7 @@ def main():
             why.append("cursor not hidden and restored")
         if out.count(b"\x1b[H\x1b[2J") < 3:
             why.append("no redraws")
-        if b"EXITS/s" not in out or b"(q quits)" not in out:
+        if b"EXITS/s" not in out or b"(q quits)" not in out or table not in out:
             why.append("no tables")
         if during is not None and during & (termios.ICANON | termios.ECHO):
             why.append("terminal not in raw mode while running")
