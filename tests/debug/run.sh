@@ -32,7 +32,7 @@ for s in e2e cgroup nlfuzz; do
 done
 out=$(tests/lab/run.sh --kver "$KVER" --script tests/debug/stress.sh \
 	--vtel-ko "build/$KVER/vtel.ko" --timeout 900 --quiet 2>&1)
-echo "$out" | grep -E '^not ok|^lab|^# (failslab|kmemleak)'
+echo "$out" | grep -E '^not ok|^lab|^# (fault injection|kmemleak)'
 line=$(echo "$out" | grep -E '^lab\(.*\): [0-9]+ passed' | tail -n 1)
 p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p')
 f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed$/\1/p')
