@@ -200,6 +200,8 @@ struct vtel_cg_ent {
 };
 
 u32 vtel_cgroup_ids(struct vtel_cg_ent *e, u32 max);
+unsigned int vtel_agg_order(const struct vtel_agg *a, int only,
+			    u16 order[VTEL_MAX_REASONS]);
 u32 vtel_cgroup_ids_max(void);
 bool vtel_cg_in(const struct vtel_cg *cg, u64 id, u32 level);
 bool vtel_cgroups_release(bool (*alive)(u64 id));

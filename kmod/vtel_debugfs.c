@@ -11,7 +11,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
-#include <linux/sort.h>
 #include <linux/cpumask.h>
 #include <linux/capability.h>
 
@@ -73,26 +72,10 @@ static void vtel_seq_comm(struct seq_file *m, const char *comm)
 	seq_puts(m, buf[0] ? buf : "-");
 }
 
-static int vtel_cmp_count(const void *a, const void *b, const void *priv)
-{
-	const struct vtel_agg *agg = priv;
-	u64 ca = agg->reason[*(const u16 *)a].count;
-	u64 cb = agg->reason[*(const u16 *)b].count;
-
-	if (ca != cb)
-		return ca < cb ? 1 : -1;
-	return *(const u16 *)a - *(const u16 *)b;
-}
-
 static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
 {
 	u16 order[VTEL_MAX_REASONS];
-	unsigned int i, n = 0;
-
-	for (i = 0; i < VTEL_MAX_REASONS; i++)
-		if (a->reason[i].count || a->reason[i].timed)
-			order[n++] = i;
-	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, a);
+	unsigned int i, n = vtel_agg_order(a, -1, order);
 
 	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns\n");
 	for (i = 0; i < n; i++) {
@@ -153,7 +136,10 @@ static int vtel_agg_for(struct seq_file *m, struct vtel_agg *a)
 	}
 }
 
-static int vtel_exits_show(struct seq_file *m, void *v)
+/* Sum the file's view and print it with @show. */
+static int vtel_show_view(struct seq_file *m,
+			  void (*show)(struct seq_file *m,
+				       const struct vtel_agg *a))
 {
 	struct vtel_agg *a = vtel_agg_alloc();
 	int err;
@@ -162,24 +148,20 @@ static int vtel_exits_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	err = vtel_agg_for(m, a);
 	if (!err)
-		vtel_seq_exits(m, a);
+		show(m, a);
 	kvfree(a);
 	return err;
+}
+
+static int vtel_exits_show(struct seq_file *m, void *v)
+{
+	return vtel_show_view(m, vtel_seq_exits);
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_exits);
 
 static int vtel_categories_show(struct seq_file *m, void *v)
 {
-	struct vtel_agg *a = vtel_agg_alloc();
-	int err;
-
-	if (!a)
-		return -ENOMEM;
-	err = vtel_agg_for(m, a);
-	if (!err)
-		vtel_seq_categories(m, a);
-	kvfree(a);
-	return err;
+	return vtel_show_view(m, vtel_seq_categories);
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_categories);
 

@@ -280,10 +280,10 @@ static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
 	}
 }
 
-static int vtel_put_totals(struct sk_buff *skb, const struct vtel_totals *t)
+/* The time totals of a view, also the contents of a VTEL_A_ROLLUP nest. */
+static int vtel_put_times(struct sk_buff *skb, const struct vtel_totals *t)
 {
-	if (nla_put_u32(skb, VTEL_A_VCPUS, t->nr_vcpus) ||
-	    nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
+	if (nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, t->handling_ns,
 			      VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, t->guest_ns, VTEL_A_PAD) ||
@@ -293,6 +293,13 @@ static int vtel_put_totals(struct sk_buff *skb, const struct vtel_totals *t)
 			      VTEL_A_PAD))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int vtel_put_totals(struct sk_buff *skb, const struct vtel_totals *t)
+{
+	if (nla_put_u32(skb, VTEL_A_VCPUS, t->nr_vcpus))
+		return -EMSGSIZE;
+	return vtel_put_times(skb, t);
 }
 
 static int vtel_put_vm(struct sk_buff *skb, const struct vtel_vm *vm)
@@ -564,24 +571,12 @@ struct vtel_exits_dump {
 	bool hist;
 };
 
-static int vtel_cmp_count(const void *a, const void *b, const void *priv)
-{
-	const struct vtel_agg *agg = priv;
-	u64 ca = agg->reason[*(const u16 *)a].count;
-	u64 cb = agg->reason[*(const u16 *)b].count;
-
-	if (ca != cb)
-		return ca < cb ? 1 : -1;
-	return *(const u16 *)a - *(const u16 *)b;
-}
-
 static int vtel_nl_start_exits(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = vtel_dump_attrs(cb);
 	struct vtel_exits_dump *d;
 	struct vtel_sel sel;
 	int only = -1;
-	unsigned int i;
 	int err;
 
 	if (!vtel_may_read(cb->skb, cb->extack))
@@ -614,14 +609,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	}
 	d->hist = attrs[VTEL_A_FLAGS] &&
 		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
-	for (i = 0; i < VTEL_MAX_REASONS; i++) {
-		const struct vtel_stats *s = &d->agg.reason[i];
-
-		if ((s->count || s->timed) && (only < 0 || only == i))
-			d->order[d->n++] = i;
-	}
-	sort_r(d->order, d->n, sizeof(d->order[0]), vtel_cmp_count, NULL,
-	       &d->agg);
+	d->n = vtel_agg_order(&d->agg, only, d->order);
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
 	return 0;
@@ -737,15 +725,7 @@ static int vtel_put_rollup(struct sk_buff *skb, const struct vtel_totals *t)
 {
 	struct nlattr *nest = nla_nest_start(skb, VTEL_A_ROLLUP);
 
-	if (!nest ||
-	    nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
-	    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, t->handling_ns,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, t->guest_ns, VTEL_A_PAD) ||
-	    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
-			vtel_overhead_ppm(t->handling_ns, t->guest_ns)) ||
-	    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, t->slow_exits,
-			      VTEL_A_PAD))
+	if (!nest || vtel_put_times(skb, t))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -770,18 +750,7 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 		if (!hdr)
 			break;
 		if (vtel_put_cgroup(skb, id, level) ||
-		    nla_put_u64_64bit(skb, VTEL_A_EXITS, own.exits,
-				      VTEL_A_PAD) ||
-		    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, own.handling_ns,
-				      VTEL_A_PAD) ||
-		    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, own.guest_ns,
-				      VTEL_A_PAD) ||
-		    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
-				vtel_overhead_ppm(own.handling_ns,
-						  own.guest_ns)) ||
-		    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, own.slow_exits,
-				      VTEL_A_PAD) ||
-		    vtel_put_rollup(skb, &all)) {
+		    vtel_put_times(skb, &own) || vtel_put_rollup(skb, &all)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

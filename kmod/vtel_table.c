@@ -665,6 +665,34 @@ u32 vtel_cgroup_ids_max(void)
 	return vtel_lim.max_cgroups * (VTEL_CG_DEPTH + 1);
 }
 
+static int vtel_cmp_count(const void *a, const void *b, const void *priv)
+{
+	const struct vtel_agg *agg = priv;
+	u64 ca = agg->reason[*(const u16 *)a].count;
+	u64 cb = agg->reason[*(const u16 *)b].count;
+
+	if (ca != cb)
+		return ca < cb ? 1 : -1;
+	return *(const u16 *)a - *(const u16 *)b;
+}
+
+/*
+ * The reasons of @a that saw exits, by decreasing count; with @only >= 0
+ * just that one. Returns how many were written to @order.
+ */
+unsigned int vtel_agg_order(const struct vtel_agg *a, int only,
+			    u16 order[VTEL_MAX_REASONS])
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VTEL_MAX_REASONS; i++)
+		if ((a->reason[i].count || a->reason[i].timed) &&
+		    (only < 0 || only == i))
+			order[n++] = i;
+	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, a);
+	return n;
+}
+
 void vtel_counters(struct vtel_counters *c)
 {
 	unsigned long flags;
