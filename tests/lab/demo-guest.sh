@@ -64,6 +64,10 @@ if [ $have_vtel = 1 ] && [ -x $V ]; then
 	echo
 	echo "What the vtel CLI shows while the VMs are live:"
 	ln -sf $V /bin/vtel
+	mkdir -p $CG/tenant-b/vm-e
+	echo "(and a fifth VMM, tenant-b/vm-e, looping io and cpuid for 6 s)"
+	incg tenant-b/vm-e e.out --io 100 --cpuid 20 --loop 6 & pe=$!
+	sleep 1
 	pida=$(field pid <a.out | head -n1)
 	run vtel status
 	run vtel vms
@@ -71,6 +75,9 @@ if [ $have_vtel = 1 ] && [ -x $V ]; then
 	run vtel exits --pid "$pida" --top 4
 	run vtel hist io --pid "$pida"
 	run vtel cgroups --tree
+	echo
+	echo "\$ vtel top --by cgroup --count 1 --interval 1 | cat"
+	vtel top --by cgroup --count 1 --interval 1 | cat
 	run vtel exits --cgroup /tenant-b --top 3
 	echo
 	echo "\$ vtel export --format prometheus | grep -E 'vtel_exits_total.*reason=\"io\"' | head -n 4"
@@ -96,7 +103,7 @@ if [ $have_vtel = 1 ]; then
 	show $DBG/vm/$pid/vcpu1/exits
 	show $DBG/cgroups
 fi
-wait $pa $pb $pc $pd
+wait $pa $pb $pc $pd ${pe:-}
 if [ $have_vtel = 1 ]; then
 	echo
 	echo "After the VMMs exited, their VMs are retired but still listed:"
@@ -104,7 +111,7 @@ if [ $have_vtel = 1 ]; then
 fi
 
 echo
-kvm_total=$(cat a.out b.out c.out d.out | sumf exits)
+kvm_total=$(cat a.out b.out c.out d.out e.out 2>/dev/null | sumf exits)
 if [ $have_vtel = 1 ]; then
 	vtel_total=$(awk '$1 == "exits" { print $2 }' $DBG/summary)
 	echo "Total exits: KVM counted $kvm_total, vtel counted $vtel_total."
