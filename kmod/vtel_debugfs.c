@@ -393,9 +393,14 @@ static struct vtel_dbg_vm *vtel_dbg_add_vm(u32 vm_id, const char *name)
 		return NULL;
 	dvm->vm_id = vm_id;
 	INIT_LIST_HEAD(&dvm->vcpus);
+	dvm->dir = debugfs_create_dir(name, vtel_dbg_vmdir);
+	if (IS_ERR(dvm->dir)) {
+		/* Retried on the next sync. */
+		kfree(dvm);
+		return NULL;
+	}
 	list_add_tail(&dvm->node, &vtel_dbg_vms);
 	priv = (void *)((unsigned long)dvm | VTEL_VIEW_VM);
-	dvm->dir = debugfs_create_dir(name, vtel_dbg_vmdir);
 	debugfs_create_file("exits", 0400, dvm->dir, priv, &vtel_exits_fops);
 	debugfs_create_file("categories", 0400, dvm->dir, priv,
 			    &vtel_categories_fops);
@@ -471,23 +476,28 @@ void vtel_debugfs_sync(void)
 	mutex_lock(&vtel_dbg_mutex);
 	if (!vtel_dbg_vmdir)
 		goto out;
+	/* Remove the gone first: a new VM may take an old one's name. */
 	list_for_each_entry(dvm, &vtel_dbg_vms, node)
 		dvm->seen = false;
 	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
 		dvm = vtel_dbg_vm_find(vm->id);
-		if (!dvm)
-			dvm = vtel_dbg_add_vm(vm->id, vm->dir);
-		if (!dvm)
-			continue;
-		dvm->seen = true;
-		list_for_each_entry_rcu(vc, &vm->vcpus, vm_node, true)
-			vtel_dbg_add_vcpu(dvm, vc->vcpu_id);
+		if (dvm)
+			dvm->seen = true;
 	}
 	list_for_each_entry_safe(dvm, tmp, &vtel_dbg_vms, node) {
 		if (dvm->seen)
 			continue;
 		list_del(&dvm->node);
 		vtel_dbg_vm_free(dvm);
+	}
+	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+		dvm = vtel_dbg_vm_find(vm->id);
+		if (!dvm)
+			dvm = vtel_dbg_add_vm(vm->id, vm->dir);
+		if (!dvm)
+			continue;
+		list_for_each_entry_rcu(vc, &vm->vcpus, vm_node, true)
+			vtel_dbg_add_vcpu(dvm, vc->vcpu_id);
 	}
 	vtel_dbg_sync_cgroups();
 out:

@@ -96,9 +96,9 @@ err_table:
 static void __exit vtel_exit(void)
 {
 	vtel_hook_exit();
+	vtel_table_stop();
 	vtel_table_changed = NULL;
 	vtel_table_set_cg_alive(NULL);
-	vtel_table_stop();
 	vtel_netlink_exit();
 	vtel_debugfs_exit();
 	vtel_table_exit();

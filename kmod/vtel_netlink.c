@@ -39,7 +39,25 @@ struct vtel_sel {
 	bool cg_own;
 };
 
-static const struct nla_policy vtel_empty_policy[VTEL_A_UNSPEC + 1] = {};
+/*
+ * Commands without attributes have no policy: for ops at or above
+ * resv_start_op the genetlink core then rejects every attribute.
+ */
+static const struct nla_policy vtel_vcpus_policy[VTEL_A_MAX + 1] = {
+	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy vtel_view_policy[VTEL_A_MAX + 1] = {
+	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_VCPU_ID]	= { .type = NLA_U32 },
+	[VTEL_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, VTEL_F_CGROUP_OWN),
+	[VTEL_A_CGROUP_ID]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[VTEL_A_CGROUP_FD]	= { .type = NLA_U32 },
+	[VTEL_A_CGROUP_PATH]	= { .type = NLA_NUL_STRING,
+				    .len = PATH_MAX - 1 },
+};
 
 static const struct nla_policy vtel_sel_policy[VTEL_A_MAX + 1] = {
 	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
@@ -735,7 +753,10 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct vtel_cg_dump *d = (void *)cb->args[0];
+	struct vtel_counters c;
 
+	vtel_counters(&c);
+	cb->seq = c.generation;
 	while (cb->args[1] < d->n) {
 		u64 id = d->e[cb->args[1]].id;
 		u32 level = d->e[cb->args[1]].level;
@@ -749,6 +770,7 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 				  NLM_F_MULTI, VTEL_CMD_GET_CGROUPS);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (vtel_put_cgroup(skb, id, level) ||
 		    vtel_put_times(skb, &own) || vtel_put_rollup(skb, &all)) {
 			genlmsg_cancel(skb, hdr);
@@ -825,23 +847,19 @@ static const struct genl_ops vtel_ops[] = {
 	{
 		.cmd = VTEL_CMD_GET_STATUS,
 		.doit = vtel_nl_get_status,
-		.policy = vtel_empty_policy,
-		.maxattr = VTEL_A_UNSPEC,
 	}, {
 		.cmd = VTEL_CMD_GET_VMS,
 		.dumpit = vtel_nl_dump_vms,
-		.policy = vtel_empty_policy,
-		.maxattr = VTEL_A_UNSPEC,
 	}, {
 		.cmd = VTEL_CMD_GET_VCPUS,
 		.start = vtel_nl_start_vcpus,
 		.dumpit = vtel_nl_dump_vcpus,
-		.policy = vtel_sel_policy,
+		.policy = vtel_vcpus_policy,
 		.maxattr = VTEL_A_MAX,
 	}, {
 		.cmd = VTEL_CMD_GET_VIEW,
 		.doit = vtel_nl_get_view,
-		.policy = vtel_sel_policy,
+		.policy = vtel_view_policy,
 		.maxattr = VTEL_A_MAX,
 	}, {
 		.cmd = VTEL_CMD_GET_EXITS,
@@ -855,19 +873,13 @@ static const struct genl_ops vtel_ops[] = {
 		.start = vtel_nl_start_cgroups,
 		.dumpit = vtel_nl_dump_cgroups,
 		.done = vtel_nl_done_exits,
-		.policy = vtel_empty_policy,
-		.maxattr = VTEL_A_UNSPEC,
 	}, {
 		.cmd = VTEL_CMD_RESET,
 		.doit = vtel_nl_reset,
-		.policy = vtel_empty_policy,
-		.maxattr = VTEL_A_UNSPEC,
 		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VTEL_CMD_GET_CONFIG,
 		.doit = vtel_nl_get_config,
-		.policy = vtel_empty_policy,
-		.maxattr = VTEL_A_UNSPEC,
 	}, {
 		.cmd = VTEL_CMD_SET_CONFIG,
 		.doit = vtel_nl_set_config,
@@ -878,7 +890,8 @@ static const struct genl_ops vtel_ops[] = {
 };
 
 static const struct genl_multicast_group vtel_mcgrps[] = {
-	{ .name = VTEL_MCGRP_EVENTS },
+	/* Stop events carry a VM's timings: not for everyone. */
+	{ .name = VTEL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 
 static struct genl_family vtel_family __ro_after_init = {

@@ -186,6 +186,7 @@ struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key,
 
 	rcu_read_lock();
 	vc = vtel_vcpu_find(vcpu_key);
+	vm = vc ? NULL : vtel_vm_find(vm_key);
 	rcu_read_unlock();
 	if (vc)
 		return vc;
@@ -194,7 +195,8 @@ struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key,
 	 * Out of records: count the exit as untracked without taking the
 	 * lock, and let the worker evict retired VMs or refill the pool.
 	 */
-	if (!READ_ONCE(vtel_vcpu_pool.nr_free)) {
+	if (!READ_ONCE(vtel_vcpu_pool.nr_free) ||
+	    (!vm && !READ_ONCE(vtel_vm_pool.nr_free))) {
 		if (!work_pending(&vtel_work))
 			vtel_table_kick();
 		return NULL;
@@ -232,7 +234,7 @@ struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key,
 out:
 	kick = vtel_pools_low() || !vc;
 	raw_spin_unlock_irqrestore(&vtel_lock, flags);
-	if (kick || (vc && !vc->seg))
+	if ((kick || (vc && !vc->seg)) && !work_pending(&vtel_work))
 		vtel_table_kick();
 	return vc;
 }
@@ -849,6 +851,9 @@ static void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
 
 	if (!vtel_seg_current(src))
 		return;
+	/* A record created while a reset ran: bring it to this generation. */
+	if (!vtel_seg_current(dst))
+		vtel_seg_zero(dst, READ_ONCE(vtel_reset_gen));
 	dst->exits += src->exits;
 	dst->guest_ns += src->guest_ns;
 	dst->handling_ns += src->handling_ns;
@@ -990,7 +995,7 @@ static struct vtel_cg *vtel_cg_parent(const struct vtel_cg *cg)
 bool vtel_cgroups_release(bool (*alive)(u64 id))
 {
 	struct vtel_cg *cg, *tmp, *parent;
-	struct vtel_seg *seg;
+	struct vtel_seg *seg, *tseg;
 	unsigned long flags;
 	LIST_HEAD(gone);
 	u32 level;
@@ -1020,10 +1025,12 @@ bool vtel_cgroups_release(bool (*alive)(u64 id))
 				vtel_seg_fold(&parent->removed, &cg->departed);
 				vtel_seg_fold(&parent->removed, &cg->removed);
 			}
-			list_for_each_entry(seg, &cg->segs, cg_node) {
+			list_for_each_entry_safe(seg, tseg, &cg->segs,
+						 cg_node) {
 				if (parent)
 					vtel_seg_fold(&parent->removed, seg);
 				WRITE_ONCE(seg->cg, NULL);
+				list_del_rcu(&seg->cg_node);
 			}
 			list_del_rcu(&cg->node);
 			hlist_del_rcu(&cg->hnode);
@@ -1042,23 +1049,28 @@ bool vtel_cgroups_release(bool (*alive)(u64 id))
 	return true;
 }
 
-static bool (*vtel_cg_alive)(u64 id);
+typedef void (*vtel_changed_fn)(void);
+typedef bool (*vtel_alive_fn)(u64 id);
+
+static vtel_alive_fn vtel_cg_alive;
 
 /* The worker: evict what is due, refill the pools, tell the views. */
 void vtel_table_maintain(void)
 {
+	vtel_changed_fn changed = READ_ONCE(vtel_table_changed);
+	vtel_alive_fn alive = READ_ONCE(vtel_cg_alive);
 	bool evicted = false;	/* or released */
 
 	vtel_refill();
 	/* Views and events see every VM before it can be evicted. */
-	if (vtel_table_changed)
-		vtel_table_changed();
+	if (changed)
+		changed();
 	while (vtel_evict_one())
 		evicted = true;
-	if (vtel_cg_alive && vtel_cgroups_release(vtel_cg_alive))
+	if (alive && vtel_cgroups_release(alive))
 		evicted = true;
-	if (evicted && vtel_table_changed)
-		vtel_table_changed();
+	if (evicted && changed)
+		changed();
 }
 
 static void vtel_work_fn(struct work_struct *work)

@@ -21,6 +21,13 @@ r=$("$FUZZ" -u -c 8)
 check nl-unpriv-setconfig-eperm "got '$r'" [ "$r" = "cmd 8 error -1" ]
 after=$(awk '$1 == "exits" { print $2 }' $DBG/summary)
 t_eq nl-unpriv-counters-unchanged "$after" "$before"
+# Commands without attributes reject any attribute (strict validation).
+for c in 1 6 7; do
+	r=$("$FUZZ" -a -c $c)
+	check "nl-cmd$c-rejects-attributes" "got '$r'" [ "$r" = "cmd $c error -22" ]
+done
+r=$("$FUZZ" -a -c 4)
+check nl-view-takes-flags "got '$r'" [ "$r" = "cmd 4 error 0" ]
 # Status is open to everyone.
 r=$("$FUZZ" -u -c 1)
 check nl-unpriv-status-ok "got '$r'" [ "$r" = "cmd 1 error 0" ]

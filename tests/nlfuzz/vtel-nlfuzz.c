@@ -6,7 +6,8 @@
  *   vtel-nlfuzz [-n COUNT] [-s SEED] [-u] [-c CMD] [-g ID | -p PATH]
  *
  * -c CMD sends one well-formed, attribute-less request of command CMD
- * instead and prints "cmd CMD error E" (E = 0 or a negative errno).
+ * instead and prints "cmd CMD error E" (E = 0 or a negative errno); with
+ * -a it carries one VTEL_A_FLAGS attribute, which CMD may not accept.
  * -g ID and -p PATH send VTEL_CMD_GET_VIEW for the cgroup with that id or
  * path and print "view error E exits N msg TEXT" (TEXT: the extack
  * message, or -).
@@ -291,15 +292,18 @@ int main(int argc, char **argv)
 	static char buf[BUF_SIZE];
 	long count = 20000, sent = 0, answered = 0, lost = 0, dropped = 0;
 	long eperm = 0, ok = 0;
-	int unpriv = 0, opt, err, one_cmd = -1;
+	int unpriv = 0, opt, err, one_cmd = -1, with_attr = 0;
 	const char *cg_path = NULL;
 	uint64_t cg_id = 0;
 	struct timeval tv = { .tv_sec = 2 };
 	int rcvbuf = 1 << 20, one = 1;
 
 	rng = 0x9e3779b97f4a7c15ULL;
-	while ((opt = getopt(argc, argv, "n:s:uc:g:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:uc:g:p:a")) != -1) {
 		switch (opt) {
+		case 'a':
+			with_attr = 1;
+			break;
 		case 'g':
 			cg_id = strtoull(optarg, NULL, 0);
 			break;
@@ -319,7 +323,7 @@ int main(int argc, char **argv)
 			unpriv = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n COUNT] [-s SEED] [-u] [-c CMD] [-g ID | -p PATH]\n",
+			fprintf(stderr, "usage: %s [-n COUNT] [-s SEED] [-u] [-c CMD [-a]] [-g ID | -p PATH]\n",
 				argv[0]);
 			return 2;
 		}
@@ -349,7 +353,12 @@ int main(int argc, char **argv)
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
 		struct genlmsghdr *g = NLMSG_DATA(h);
 
+		uint32_t flags = 0;
+
 		h->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+		if (with_attr)
+			h->nlmsg_len += put_attr(buf + h->nlmsg_len, VTEL_A_FLAGS,
+						 &flags, sizeof(flags));
 		h->nlmsg_type = family;
 		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 		h->nlmsg_seq = seq;

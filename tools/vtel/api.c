@@ -97,7 +97,10 @@ static int put_sel(struct vtel_ctx *ctx, struct nl_msg *msg,
 		if (nla_put_u64(msg, VTEL_A_CGROUP_ID, sel->cgroup_id))
 			return -ENOMEM;
 	} else if (sel->cgroup_path) {
-		if (nla_put_string(msg, VTEL_A_CGROUP_PATH, sel->cgroup_path))
+		char path[4096];
+
+		vtel_cgroup_path_norm(sel->cgroup_path, path, sizeof(path));
+		if (nla_put_string(msg, VTEL_A_CGROUP_PATH, path))
 			return -ENOMEM;
 	} else if (sel->cgroup_dir) {
 		*fd = open(sel->cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -161,6 +164,29 @@ void vtel_sel_describe(const struct vtel_sel *sel, char *buf, size_t size)
 		snprintf(buf + n, size - n, " vCPU %u", sel->vcpu_id);
 	else if (sel->own)
 		snprintf(buf + n, size - n, " (own)");
+}
+
+/*
+ * --cgroup takes a cgroup path ("/tenant-a/vm1"), the same relative to the
+ * cgroup2 mount ("tenant-a/vm1"), or a directory under /sys/fs/cgroup.
+ * The kernel wants the first form.
+ */
+void vtel_cgroup_path_norm(const char *in, char *out, size_t size)
+{
+	static const char mnt[] = "/sys/fs/cgroup";
+	size_t n = sizeof(mnt) - 1;
+
+	if (!strncmp(in, mnt, n) && (in[n] == '/' || !in[n]))
+		in += n;
+	while (in[0] == '/' && in[1] == '/')
+		in++;
+	if (in[0] == '/')
+		snprintf(out, size, "%s", in);
+	else
+		snprintf(out, size, "/%s", in);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
 }
 
 int vtel_get_status(struct vtel_ctx *ctx, struct vtel_rec *r)

@@ -10,6 +10,7 @@
 #include "model.h"
 #include "vtel.h"
 
+void vtel_cgroup_path_norm(const char *in, char *out, size_t size);
 int vtel_get_status(struct vtel_ctx *ctx, struct vtel_rec *r);
 int vtel_get_vms(struct vtel_ctx *ctx, struct vtel_list *l);
 int vtel_get_vcpus(struct vtel_ctx *ctx, const struct vtel_sel *sel,

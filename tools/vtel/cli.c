@@ -244,10 +244,8 @@ static int set_opt(struct vtel_ctx *ctx, struct vtel_args *a, int o,
 		a->tree = true;
 		return 0;
 	case OPT_CGROUP:
-		if (val[0] != '/')
-			return vtel_usage_error(ctx, cmd,
-				"--cgroup: '%s' does not start with / (paths are as in /proc/PID/cgroup)",
-				val);
+		if (!val[0])
+			return vtel_usage_error(ctx, cmd, "--cgroup: empty path");
 		a->sel.cgroup_path = val;
 		return 0;
 	case OPT_CGROUP_DIR:

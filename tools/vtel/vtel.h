@@ -67,7 +67,7 @@ struct vtel_sel {
 	bool has_pid, has_vm, has_vcpu, has_cgroup_id, own;
 	u32 pid, vm_id, vcpu_id;
 	u64 cgroup_id;
-	const char *cgroup_path;
+	const char *cgroup_path;	/* as given; see vtel_cgroup_path_norm() */
 	const char *cgroup_dir;
 };
 

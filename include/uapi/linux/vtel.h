@@ -108,7 +108,10 @@
  *    [min, max]: exact to a factor of two.
  *
  * VTEL_CMD_RESET (do, CAP_NET_ADMIN)
- *    request:  nothing. Zeroes every counter of every view.
+ *    request:  nothing. Zeroes the exit counts, times and histograms of
+ *              every view. Drop and error counters (untracked VMs and
+ *              vCPUs, segment drops, events dropped, layout errors) are
+ *              not reset: they describe vtel, not the guests.
  *
  * VTEL_CMD_GET_CONFIG (do)
  *    reply:    VTEL_A_CONFIG (nested): every enum vtel_config_attr
@@ -117,7 +120,8 @@
  *    request:  VTEL_A_CONFIG (nested) with any of the writable
  *              attributes: VTEL_C_SLOW_NS, VTEL_C_EVENT_RATE
  *
- * VTEL_CMD_VM_EVENT (multicast group VTEL_MCGRP_EVENTS, kernel to user)
+ * VTEL_CMD_VM_EVENT (multicast group VTEL_MCGRP_EVENTS, kernel to user;
+ *    joining the group needs CAP_SYS_ADMIN)
  *    VTEL_A_EVENT (enum vtel_event), VTEL_A_VM_ID, VTEL_A_PID,
  *    VTEL_A_COMM, and for VTEL_EVENT_VM_STOP the VM's VTEL_A_EXITS,
  *    VTEL_A_HANDLING_NS and VTEL_A_GUEST_NS. At most VTEL_C_EVENT_RATE

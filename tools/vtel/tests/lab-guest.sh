@@ -201,6 +201,7 @@ slow_before=$($V -j config | tr ',' '\n' | grep -c '"slow_ns":1000')
 rc cli-unpriv-reset 4 su nobody -s /bin/sh -c "$V reset"
 rc cli-unpriv-config-set 4 su nobody -s /bin/sh -c "$V config event_rate=5 slow_ns=7"
 rc cli-unpriv-config 0 su nobody -s /bin/sh -c "$V config"
+rc cli-unpriv-events 4 su nobody -s /bin/sh -c "$V events --count 1"
 t_eq cli-unpriv-counters-unchanged \
 	"$(awk '$1 == "exits" { print $2 }' /sys/kernel/debug/vtel/summary)" "$before"
 t_eq cli-unpriv-config-unchanged \

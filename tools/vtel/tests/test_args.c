@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "fake.h"
 #include "unit.h"
+#include "../api.h"
 
 struct arg_case {
 	const char *args;
@@ -59,7 +60,8 @@ static const struct arg_case cases[] = {
 	{ "exits --cgroup-id 100 --own", 0, "exits", NULL },
 	{ "exits --cgroup-dir /sys/fs/cgroup/x --own --sort max", 0, "exits", NULL },
 	{ "exits --cgroup-id 18446744073709551615", 0, "exits", NULL },
-	{ "exits --cgroup tenant-a", 2, "exits", "does not start with /" },
+	{ "exits --cgroup tenant-a", 0, "exits", NULL },
+	{ "exits --cgroup ''", 2, "exits", "empty path" },
 	{ "exits --cgroup-id x", 2, "exits", "not a decimal number" },
 	{ "exits --cgroup-id 18446744073709551616", 2, "exits", "out of range" },
 	{ "exits --cgroup-dir ''", 2, "exits", "empty directory" },
@@ -440,4 +442,28 @@ static void numbers(void)
 	}
 }
 
-UNIT_SUITE(args_tests, T(table), T(fields), T(statuses), T(numbers));
+static void cgroup_paths(void)
+{
+	static const struct { const char *in, *out; } c[] = {
+		{ "/tenant-a/vm1", "/tenant-a/vm1" },
+		{ "tenant-a/vm1", "/tenant-a/vm1" },
+		{ "/sys/fs/cgroup/tenant-a/vm1", "/tenant-a/vm1" },
+		{ "/sys/fs/cgroup/tenant-a/vm1/", "/tenant-a/vm1" },
+		{ "/sys/fs/cgroup", "/" },
+		{ "/sys/fs/cgroup/", "/" },
+		{ "/sys/fs/cgroupx/a", "/sys/fs/cgroupx/a" },
+		{ "//a//", "/a" },
+		{ "/", "/" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		unit_case("cgroup path '%s'", c[i].in);
+		vtel_cgroup_path_norm(c[i].in, out, sizeof(out));
+		CHECK_STR(out, c[i].out);
+	}
+}
+
+UNIT_SUITE(args_tests, T(table), T(fields), T(statuses), T(numbers),
+	   T(cgroup_paths));
