@@ -190,6 +190,7 @@ int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
 void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t);
 void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t);
 void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t);
+bool vtel_seg_available(void);
 void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p);
 int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup);
 int vtel_totals_cgroup(u64 id, u32 level, bool rollup, struct vtel_totals *t);

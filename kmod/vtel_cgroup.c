@@ -19,6 +19,9 @@ void vtel_cgroup_switch(struct vtel_vcpu *vc)
 	struct cgroup *cgrp;
 	u32 i;
 
+	/* Out of segments: do not walk the ancestors on every exit. */
+	if (!vtel_seg_available())
+		return;
 	rcu_read_lock();
 	cgrp = task_dfl_cgroup(current);
 	p.id = cgroup_id(cgrp);

@@ -409,6 +409,19 @@ out:
 	return err;
 }
 
+/* A dump message's header, flagged if the tables changed mid-dump. */
+static void *vtel_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &vtel_family, NLM_F_MULTI,
+				cmd);
+
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
 /* VMs by increasing id; cb->args[0] is the last id sent. */
 static int vtel_nl_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -428,14 +441,11 @@ static int vtel_nl_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 
 		if (vm->id <= cursor)
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &vtel_family,
-				  NLM_F_MULTI, VTEL_CMD_GET_VMS);
+		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_VMS);
 		if (!hdr) {
 			err = -EMSGSIZE;
 			break;
 		}
-		genl_dump_check_consistent(cb, hdr);
 		vtel_totals_vm(vm, &t);
 		if (vtel_put_vm(skb, vm) ||
 		    nla_put_u8(skb, VTEL_A_VM_STATE,
@@ -492,14 +502,11 @@ static int vtel_nl_dump_vcpus(struct sk_buff *skb, struct netlink_callback *cb)
 
 			if (idx++ < cb->args[1])
 				continue;
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vtel_family,
-					  NLM_F_MULTI, VTEL_CMD_GET_VCPUS);
+			hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_VCPUS);
 			if (!hdr) {
 				err = -EMSGSIZE;
 				break;
 			}
-			genl_dump_check_consistent(cb, hdr);
 			vtel_totals_vcpu(vc, &t);
 			if (nla_put_u32(skb, VTEL_A_VM_ID, vm->id) ||
 			    nla_put_u32(skb, VTEL_A_VCPU_ID, vc->vcpu_id) ||
@@ -701,9 +708,8 @@ static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
 		unsigned int r = d->order[cb->args[1]];
 		void *hdr;
 
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &vtel_family,
-				  NLM_F_MULTI, VTEL_CMD_GET_EXITS);
+		/* cb->seq stays 0: the exits dump is one snapshot. */
+		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_EXITS);
 		if (!hdr)
 			break;
 		if (vtel_put_reason(skb, r, &d->agg.reason[r], d->hist)) {
@@ -765,12 +771,9 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 
 		vtel_totals_cgroup(id, level, false, &own);
 		vtel_totals_cgroup(id, level, true, &all);
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &vtel_family,
-				  NLM_F_MULTI, VTEL_CMD_GET_CGROUPS);
+		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_CGROUPS);
 		if (!hdr)
 			break;
-		genl_dump_check_consistent(cb, hdr);
 		if (vtel_put_cgroup(skb, id, level) ||
 		    vtel_put_times(skb, &own) || vtel_put_rollup(skb, &all)) {
 			genlmsg_cancel(skb, hdr);

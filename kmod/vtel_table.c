@@ -261,20 +261,27 @@ static struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
 /*
  * The vCPU's thread is in another cgroup than its current segment's:
  * start a new segment there. Exits so far stay with the old cgroup. If no
- * segment is free the old one keeps counting (seg_drops) and this is
- * retried on the next exit.
+ * segment is free the old one keeps counting (cgroup_stale_exits) and this
+ * is retried on the next exit; vtel_seg_available() lets callers skip
+ * building the path meanwhile.
  */
+bool vtel_seg_available(void)
+{
+	if (READ_ONCE(vtel_seg_pool.nr_free))
+		return true;
+	if (!work_pending(&vtel_work))
+		vtel_table_kick();
+	return false;
+}
+
 void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 {
 	struct vtel_seg *seg;
 	struct vtel_cg *cg;
 	unsigned long flags;
 
-	if (!READ_ONCE(vtel_seg_pool.nr_free)) {
-		if (!work_pending(&vtel_work))
-			vtel_table_kick();
+	if (!vtel_seg_available())
 		return;
-	}
 	raw_spin_lock_irqsave(&vtel_lock, flags);
 	seg = vtel_pool_take(&vtel_seg_pool, struct vtel_seg, free_node);
 	if (!seg) {

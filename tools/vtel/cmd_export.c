@@ -40,11 +40,14 @@ static void vm_labels(const struct vtel_rec *vm, char id[HUMAN_LEN],
 	l[2].value = rec_str(vm, VTEL_A_COMM);
 }
 
-static const struct {
+/* One counter metric: the attribute it reads, in ns (to seconds) or not. */
+struct prom_counter {
 	const char *name, *help;
 	int attr;
 	bool ns;
-} host_counters[] = {
+};
+
+static const struct prom_counter host_counters[] = {
 	{ "vtel_host_exits_total", "VM exits seen on this host, all VMs and untracked vCPUs.", VTEL_A_EXITS, false },
 	{ "vtel_host_handling_seconds_total", "Time from kvm_exit to the next kvm_entry, all VMs.", VTEL_A_HANDLING_NS, true },
 	{ "vtel_host_guest_seconds_total", "Time from kvm_entry to the next kvm_exit, all VMs.", VTEL_A_GUEST_NS, true },
@@ -61,11 +64,7 @@ static const struct {
 	{ "vtel_cgroup_stale_exits_total", "Exits counted in the cgroup a vCPU thread had left.", VTEL_A_CGROUP_STALE_EXITS, false },
 };
 
-static const struct {
-	const char *name, *help;
-	int attr;
-	bool ns;
-} vm_counters[] = {
+static const struct prom_counter vm_counters[] = {
 	{ "vtel_vm_exits_total", "Exits of the VM, all reasons.", VTEL_A_EXITS, false },
 	{ "vtel_handling_seconds_total", "Exit handling time of the VM, kvm_exit to next kvm_entry.", VTEL_A_HANDLING_NS, true },
 	{ "vtel_guest_seconds_total", "Guest time of the VM, kvm_entry to next kvm_exit.", VTEL_A_GUEST_NS, true },
@@ -193,11 +192,7 @@ static void write_vms(FILE *f, const struct export *x)
 	}
 }
 
-static const struct {
-	const char *name, *help;
-	int attr;
-	bool ns;
-} cg_counters[] = {
+static const struct prom_counter cg_counters[] = {
 	{ "vtel_cgroup_exits_total", "VM exits of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts each exit once.", VTEL_A_EXITS, false },
 	{ "vtel_cgroup_handling_seconds_total", "Exit handling time of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts it once.", VTEL_A_HANDLING_NS, true },
 	{ "vtel_cgroup_guest_seconds_total", "Guest time of vCPU threads in the cgroup itself, not its descendants: a sum over cgroups counts it once.", VTEL_A_GUEST_NS, true },
