@@ -17,12 +17,34 @@
  * once SECONDS have elapsed since that vCPU's first KVM_RUN.  That "in" is a port IO exit and is included
  * in guest_io, so io_exits == guest_io always holds.
  *
+ * With --idle TICKS the VM gets an in-kernel irqchip (KVM_CREATE_IRQCHIP)
+ * and PIT (KVM_CREATE_PIT2), the way real VMs idle.  The guest programs the
+ * PIC (IRQ0 at vector 8, everything else masked) and the PIT at --hz
+ * (default 100), then TICKS times: "sti; hlt" (KVM blocks the vCPU thread
+ * in the kernel until the tick; no exit to userspace), "cli", and --busy N
+ * iterations of a register-only loop.  Then "out 0x12, al" tells the VMM it
+ * is done.  The tick handler counts interrupts at GPA 0x500 (printed as
+ * irqs); the VMM counts that last out in guest_io, while KVM's io_exits
+ * also counts the in-kernel PIC and PIT writes.  KVM's LAPIC starts hardware-enabled with LVT0 masked, which would
+ * block the PIC's ExtINT, so the VMM clears the enable bit of
+ * MSR_IA32_APICBASE first.  Idle mode needs --vcpus 1 and excludes --loop.
+ *
+ * --io-sleep US makes the VMM sleep US microseconds after each "out 0x10"
+ * before it resumes the guest.  --pin CPU pins each vCPU thread to CPU;
+ * --hog also forks a process that spins on that CPU until the VMM is done.
+ *
  * After each vCPU's run, KVM's own per-vCPU counters are read through
  * KVM_GET_STATS_FD and printed as one machine-readable line:
  *
  *   vm=<k> pid=<pid> vcpu=<id> tid=<tid> guest_io=<N> guest_cpuid=<N>
  *   guest_mmio=<N> exits=<N> io_exits=<N> mmio_exits=<N> halt_exits=<N>
- *   irq_exits=<N> wall_ns=<N> rounds=<N>
+ *   irq_exits=<N> wall_ns=<N> rounds=<N> halt_wait_ns=<N>
+ *   halt_poll_success_ns=<N> halt_poll_fail_ns=<N> run_delay_ns=<N>
+ *   irqs=<N>
+ *
+ * run_delay_ns is the increase of the thread's run delay (the second field
+ * of /proc/self/task/<tid>/schedstat) over the run loop, irqs the guest's
+ * tick count (0 without --idle).
  *
  * guest_io and guest_mmio are what the VMM saw (and checked against what the
  * guest was told to do); guest_cpuid is what the guest was told to do (cpuid
@@ -38,6 +60,8 @@
 #include <limits.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +70,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +80,10 @@
 #define MMIO_GPA	0x9000u		/* unbacked: above the memslot */
 #define PORT_IO		0x10
 #define PORT_ROUND	0x11
+#define PORT_DONE	0x12		/* --idle: the guest is done */
+#define IRQ_COUNT_GPA	0x500u		/* --idle: u16 tick count */
+#define IRQ_VECTOR	8		/* --idle: PIC IRQ0, as a BIOS sets it */
+#define PIT_HZ		1193182u
 #define MAX_VCPUS	64
 #define MAX_VMS		256
 
@@ -63,6 +92,12 @@ struct opts {
 	unsigned int vcpus, vms;
 	double loop_s;		/* 0: one shot */
 	double hold_s;
+	uint64_t idle;		/* ticks to halt for; 0: no irqchip */
+	uint64_t busy;		/* loop iterations between halts */
+	uint64_t hz;
+	uint64_t io_sleep_us;
+	int pin;		/* CPU for the vCPU threads, -1: none */
+	int hog;
 };
 
 struct vm;
@@ -82,7 +117,7 @@ struct vm {
 	struct vcpu vcpu[MAX_VCPUS];
 };
 
-static struct opts opt = { .vcpus = 1, .vms = 1 };
+static struct opts opt = { .vcpus = 1, .vms = 1, .hz = 100, .pin = -1 };
 static int kvm_fd = -1;
 static long run_size;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -102,6 +137,17 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 
 #define die_errno(fmt, ...) \
 	die(fmt ": %s", ##__VA_ARGS__, strerror(errno))
+
+static void sleep_us(uint64_t us)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(us / 1000000),
+		.tv_nsec = (long)(us % 1000000) * 1000,
+	};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
 
 static uint64_t now_ns(void)
 {
@@ -153,6 +199,80 @@ static void emit_loop(struct code *c, uint32_t n, const uint8_t *body, size_t bl
 	emit1(c, (uint8_t)(int8_t)rel);
 }
 
+/* mov al, v; out port, al */
+static void emit_outb(struct code *c, uint8_t port, uint8_t v)
+{
+	const uint8_t b[4] = { 0xb0, v, 0xe6, port };
+
+	emit(c, b, sizeof(b));
+}
+
+/*
+ * --idle: the tick handler (EOI to the PIC, count the tick, iret) and the
+ * halt loop, ending with an out to PORT_DONE.
+ */
+static void build_idle(struct code *c, uint8_t *mem)
+{
+	static const uint8_t handler[] = {
+		0x50,				/* push ax */
+		0xb0, 0x20, 0xe6, 0x20,		/* mov al, 0x20; out 0x20, al */
+		0xff, 0x06, IRQ_COUNT_GPA & 0xff, IRQ_COUNT_GPA >> 8,
+						/* inc word [0x500] */
+		0x58,				/* pop ax */
+		0xcf,				/* iret */
+	};
+	uint32_t div = (PIT_HZ + (uint32_t)opt.hz / 2) / (uint32_t)opt.hz;
+	uint32_t ticks = (uint32_t)opt.idle, busy = (uint32_t)opt.busy;
+	uint8_t b[8];
+	size_t h, top;
+	long rel;
+
+	/* Jump over the handler, which sits in line. */
+	emit1(c, 0xeb);
+	emit1(c, sizeof(handler));
+	h = CODE_GPA + c->len;
+	emit(c, handler, sizeof(handler));
+	mem[IRQ_VECTOR * 4] = (uint8_t)h;
+	mem[IRQ_VECTOR * 4 + 1] = (uint8_t)(h >> 8);
+	mem[IRQ_VECTOR * 4 + 2] = 0;
+	mem[IRQ_VECTOR * 4 + 3] = 0;
+
+	emit1(c, 0xfa);				/* cli */
+	emit_outb(c, 0x20, 0x11);		/* ICW1: edge, cascade, ICW4 */
+	emit_outb(c, 0x21, IRQ_VECTOR);		/* ICW2: vector base */
+	emit_outb(c, 0x21, 0x04);		/* ICW3: slave on IRQ2 */
+	emit_outb(c, 0x21, 0x01);		/* ICW4: 8086 mode */
+	emit_outb(c, 0x21, 0xfe);		/* OCW1: only IRQ0 */
+	emit_outb(c, 0xa1, 0xff);		/* slave: all masked */
+	emit_outb(c, 0x43, 0x34);		/* PIT ch0, lo/hi, rate generator */
+	emit_outb(c, 0x40, (uint8_t)div);
+	emit_outb(c, 0x40, (uint8_t)(div >> 8));
+
+	/* mov esi, ticks; L: sti; hlt; cli; [busy]; dec esi; jnz near L */
+	b[0] = 0x66; b[1] = 0xbe;
+	memcpy(b + 2, &ticks, 4);
+	emit(c, b, 6);
+	top = c->len;
+	emit1(c, 0xfb);
+	emit1(c, 0xf4);
+	emit1(c, 0xfa);
+	if (busy) {
+		/* mov ecx, busy; L2: dec ecx; jnz L2 */
+		b[0] = 0x66; b[1] = 0xb9;
+		memcpy(b + 2, &busy, 4);
+		emit(c, b, 6);
+		b[0] = 0x66; b[1] = 0x49; b[2] = 0x75; b[3] = 0xfc;
+		emit(c, b, 4);
+	}
+	b[0] = 0x66; b[1] = 0x4e; b[2] = 0x0f; b[3] = 0x85;
+	emit(c, b, 4);
+	rel = (long)top - (long)(c->len + 2);
+	emit1(c, (uint8_t)(rel & 0xff));
+	emit1(c, (uint8_t)((rel >> 8) & 0xff));
+	emit1(c, 0xe6);				/* out PORT_DONE, al */
+	emit1(c, PORT_DONE);
+}
+
 static size_t build_guest(uint8_t *mem)
 {
 	/* out 0x10, al */
@@ -177,6 +297,8 @@ static size_t build_guest(uint8_t *mem)
 		emit1(&c, (uint8_t)(rel & 0xff));
 		emit1(&c, (uint8_t)((rel >> 8) & 0xff));
 	}
+	if (opt.idle)
+		build_idle(&c, mem);
 	emit1(&c, 0xf4);		/* hlt */
 	emit1(&c, 0xeb);		/* jmp $ (never reached) */
 	emit1(&c, 0xfe);
@@ -187,18 +309,23 @@ static size_t build_guest(uint8_t *mem)
 
 struct kstats {
 	uint64_t exits, io_exits, mmio_exits, halt_exits, irq_exits;
+	uint64_t halt_wait_ns, halt_poll_success_ns, halt_poll_fail_ns;
 };
+
+#define NSTATS 8
 
 static void read_vcpu_stats(struct vcpu *v, struct kstats *ks)
 {
 	static const char *const want[] = {
 		"exits", "io_exits", "mmio_exits", "halt_exits", "irq_exits",
+		"halt_wait_ns", "halt_poll_success_ns", "halt_poll_fail_ns",
 	};
-	uint64_t *dst[] = {
+	uint64_t *dst[NSTATS] = {
 		&ks->exits, &ks->io_exits, &ks->mmio_exits, &ks->halt_exits,
-		&ks->irq_exits,
+		&ks->irq_exits, &ks->halt_wait_ns, &ks->halt_poll_success_ns,
+		&ks->halt_poll_fail_ns,
 	};
-	int found[5] = { 0 };
+	int found[NSTATS] = { 0 };
 	struct kvm_stats_header h;
 	size_t dsz;
 	char *descs;
@@ -219,7 +346,7 @@ static void read_vcpu_stats(struct vcpu *v, struct kstats *ks)
 	for (uint32_t i = 0; i < h.num_desc; i++) {
 		struct kvm_stats_desc *d = (void *)(descs + i * dsz);
 
-		for (size_t w = 0; w < 5; w++) {
+		for (size_t w = 0; w < NSTATS; w++) {
 			if (strncmp(d->name, want[w], h.name_size))
 				continue;
 			if (d->size != 1)
@@ -230,11 +357,28 @@ static void read_vcpu_stats(struct vcpu *v, struct kstats *ks)
 			found[w] = 1;
 		}
 	}
-	for (size_t w = 0; w < 5; w++)
+	for (size_t w = 0; w < NSTATS; w++)
 		if (!found[w])
 			die("KVM vcpu stats have no '%s' counter", want[w]);
 	free(descs);
 	close(fd);
+}
+
+/* The thread's run delay: the second field of its schedstat, in ns. */
+static uint64_t run_delay_ns(long tid)
+{
+	char path[64];
+	unsigned long long run, delay;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		die_errno("%s", path);
+	if (fscanf(f, "%llu %llu", &run, &delay) != 2)
+		die("%s: cannot parse", path);
+	fclose(f);
+	return delay;
 }
 
 /* ---------------------------------------------------------------- vcpu */
@@ -290,10 +434,23 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct kvm_run *r = v->run;
 	uint64_t io = 0, mmio = 0, rounds = 0, t0, wall;
-	uint64_t stop_at = 0;
+	uint64_t stop_at = 0, rd0, rd, want;
 	struct kstats ks;
 	long tid = syscall(SYS_gettid);
+	uint16_t irqs = 0;
 
+	if (opt.pin >= 0) {
+		cpu_set_t set;
+		int err;
+
+		CPU_ZERO(&set);
+		CPU_SET(opt.pin, &set);
+		err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (err)
+			die("vm %u vcpu %u: pinning to CPU %d: %s", v->vm->idx, v->id,
+			    opt.pin, strerror(err));
+	}
+	rd0 = run_delay_ns(tid);
 	t0 = now_ns();
 	if (opt.loop_s > 0)
 		stop_at = t0 + (uint64_t)(opt.loop_s * 1e9);
@@ -312,7 +469,14 @@ static void *vcpu_thread(void *arg)
 
 			if (r->io.port == PORT_IO && r->io.direction == KVM_EXIT_IO_OUT) {
 				io++;
+				if (opt.io_sleep_us)
+					sleep_us(opt.io_sleep_us);
 				continue;
+			}
+			if (r->io.port == PORT_DONE && r->io.direction == KVM_EXIT_IO_OUT &&
+			    opt.idle) {
+				io++;
+				break;
 			}
 			if (r->io.port == PORT_ROUND && r->io.direction == KVM_EXIT_IO_IN &&
 			    opt.loop_s > 0) {
@@ -330,13 +494,17 @@ static void *vcpu_thread(void *arg)
 		die_exit(v, "unexpected");
 	}
 	wall = now_ns() - t0;
+	rd = run_delay_ns(tid) - rd0;
+	if (opt.idle)
+		memcpy(&irqs, (uint8_t *)v->vm->mem + IRQ_COUNT_GPA, sizeof(irqs));
 	if (opt.loop_s <= 0)
 		rounds = 1;
 
 	/* What the guest did must be exactly what it was told to do. */
-	if (io != rounds * opt.io + (opt.loop_s > 0 ? rounds : 0))
+	want = rounds * opt.io + (opt.loop_s > 0 ? rounds : 0) + (opt.idle ? 1 : 0);
+	if (io != want)
 		die("vm %u vcpu %u: saw %" PRIu64 " port IO exits, expected %" PRIu64,
-		    v->vm->idx, v->id, io, rounds * opt.io + (opt.loop_s > 0 ? rounds : 0));
+		    v->vm->idx, v->id, io, want);
 	if (mmio != rounds * opt.mmio)
 		die("vm %u vcpu %u: saw %" PRIu64 " MMIO exits, expected %" PRIu64,
 		    v->vm->idx, v->id, mmio, rounds * opt.mmio);
@@ -346,10 +514,13 @@ static void *vcpu_thread(void *arg)
 	printf("vm=%u pid=%d vcpu=%u tid=%ld guest_io=%" PRIu64 " guest_cpuid=%" PRIu64
 	       " guest_mmio=%" PRIu64 " exits=%" PRIu64 " io_exits=%" PRIu64
 	       " mmio_exits=%" PRIu64 " halt_exits=%" PRIu64 " irq_exits=%" PRIu64
-	       " wall_ns=%" PRIu64 " rounds=%" PRIu64 "\n",
+	       " wall_ns=%" PRIu64 " rounds=%" PRIu64 " halt_wait_ns=%" PRIu64
+	       " halt_poll_success_ns=%" PRIu64 " halt_poll_fail_ns=%" PRIu64
+	       " run_delay_ns=%" PRIu64 " irqs=%u\n",
 	       v->vm->idx, (int)getpid(), v->id, tid, io, rounds * opt.cpuid, mmio,
 	       ks.exits, ks.io_exits, ks.mmio_exits, ks.halt_exits, ks.irq_exits,
-	       wall, rounds);
+	       wall, rounds, ks.halt_wait_ns, ks.halt_poll_success_ns,
+	       ks.halt_poll_fail_ns, rd, irqs);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 	return NULL;
@@ -393,6 +564,24 @@ static void vcpu_setup(struct vm *vm, unsigned int id)
 		die_errno("vm %u vcpu %u: KVM_SET_REGS", vm->idx, id);
 }
 
+/*
+ * KVM's LAPIC starts hardware-enabled with LVT0 masked, which blocks the
+ * PIC's ExtINT; with the APIC disabled, PIC interrupts reach the vCPU.
+ */
+static void apic_hw_disable(struct vcpu *v)
+{
+	struct {
+		struct kvm_msrs h;
+		struct kvm_msr_entry e;
+	} m = { .h.nmsrs = 1, .e.index = 0x1b };	/* MSR_IA32_APICBASE */
+
+	if (ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		die_errno("vm %u vcpu %u: KVM_GET_MSRS APICBASE", v->vm->idx, v->id);
+	m.e.data &= ~(1ull << 11);			/* the global enable */
+	if (ioctl(v->fd, KVM_SET_MSRS, &m) != 1)
+		die_errno("vm %u vcpu %u: KVM_SET_MSRS APICBASE", v->vm->idx, v->id);
+}
+
 static void vm_run(struct vm *vm)
 {
 	struct kvm_userspace_memory_region region;
@@ -420,8 +609,20 @@ static void vm_run(struct vm *vm)
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		die_errno("vm %u: KVM_SET_USER_MEMORY_REGION", vm->idx);
 
-	for (unsigned int i = 0; i < opt.vcpus; i++)
+	if (opt.idle) {
+		struct kvm_pit_config pit = { .flags = 0 };
+
+		/* Before any vCPU: the LAPICs are created with the vCPUs. */
+		if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+			die_errno("vm %u: KVM_CREATE_IRQCHIP", vm->idx);
+		if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0)
+			die_errno("vm %u: KVM_CREATE_PIT2", vm->idx);
+	}
+	for (unsigned int i = 0; i < opt.vcpus; i++) {
 		vcpu_setup(vm, i);
+		if (opt.idle)
+			apic_hw_disable(&vm->vcpu[i]);
+	}
 
 	for (unsigned int i = 0; i < opt.vcpus; i++) {
 		err = pthread_create(&vm->vcpu[i].thread, NULL, vcpu_thread, &vm->vcpu[i]);
@@ -445,6 +646,37 @@ static void vm_close(struct vm *vm)
 	close(vm->fd);
 }
 
+/* ---------------------------------------------------------------- hog */
+
+/* A child that spins on CPU until killed: a noisy neighbour. */
+static pid_t hog_start(int cpu)
+{
+	cpu_set_t set;
+	pid_t p;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	p = fork();
+	if (p < 0)
+		die_errno("fork");
+	if (p == 0) {
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			_exit(1);
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	}
+	return p;
+}
+
+static void hog_stop(pid_t p)
+{
+	int st;
+
+	kill(p, SIGKILL);
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void usage(FILE *f)
@@ -460,6 +692,13 @@ static void usage(FILE *f)
 		"  --loop SECONDS  repeat the mix until SECONDS have elapsed, then hlt\n"
 		"                  (default mix if none given: --io 50 --cpuid 20 --mmio 10)\n"
 		"  --hold SECONDS  sleep before closing the VMs' fds and exiting\n"
+		"  --idle TICKS    in-kernel irqchip and PIT; halt until TICKS timer ticks,\n"
+		"                  then out 0x12 (after the --io/--cpuid/--mmio mix, once)\n"
+		"  --busy N        --idle: loop N iterations in the guest after each tick\n"
+		"  --hz N          --idle: PIT frequency (default 100, 19..10000)\n"
+		"  --io-sleep US   sleep US microseconds in the VMM after each out 0x10\n"
+		"  --pin CPU       pin each vCPU thread to CPU\n"
+		"  --hog           with --pin: a process spins on that CPU meanwhile\n"
 		"Prints one line per vCPU with the guest's work and KVM's own counters.\n",
 		MMIO_GPA, MAX_VCPUS, MAX_VMS);
 }
@@ -497,6 +736,7 @@ static double parse_secs(const char *name, const char *s)
 int main(int argc, char **argv)
 {
 	static struct vm vms[MAX_VMS];
+	pid_t hog = 0;
 	int ver;
 
 	for (int i = 1; i < argc; i++) {
@@ -519,6 +759,18 @@ int main(int argc, char **argv)
 			opt.loop_s = parse_secs(a, val), i++;
 		} else if (!strcmp(a, "--hold")) {
 			opt.hold_s = parse_secs(a, val), i++;
+		} else if (!strcmp(a, "--idle")) {
+			opt.idle = parse_u64(a, val, UINT32_MAX), i++;
+		} else if (!strcmp(a, "--busy")) {
+			opt.busy = parse_u64(a, val, UINT32_MAX), i++;
+		} else if (!strcmp(a, "--hz")) {
+			opt.hz = parse_u64(a, val, 10000), i++;
+		} else if (!strcmp(a, "--io-sleep")) {
+			opt.io_sleep_us = parse_u64(a, val, 10000000), i++;
+		} else if (!strcmp(a, "--pin")) {
+			opt.pin = (int)parse_u64(a, val, CPU_SETSIZE - 1), i++;
+		} else if (!strcmp(a, "--hog")) {
+			opt.hog = 1;
 		} else {
 			usage(stderr);
 			die("unknown argument '%s'", a);
@@ -526,6 +778,14 @@ int main(int argc, char **argv)
 	}
 	if (!opt.vcpus || !opt.vms)
 		die("--vcpus and --vms must be at least 1");
+	if (opt.idle && (opt.vcpus != 1 || opt.loop_s > 0))
+		die("--idle needs --vcpus 1 and no --loop");
+	if ((opt.busy || opt.hz != 100) && !opt.idle)
+		die("--busy and --hz need --idle");
+	if (opt.hz < 19)
+		die("--hz must be at least 19 (the PIT divisor is 16 bits)");
+	if (opt.hog && opt.pin < 0)
+		die("--hog needs --pin CPU");
 	if (opt.loop_s > 0 && !opt.io && !opt.cpuid && !opt.mmio) {
 		opt.io = 50;
 		opt.cpuid = 20;
@@ -544,10 +804,14 @@ int main(int argc, char **argv)
 	if (run_size < (long)sizeof(struct kvm_run))
 		die_errno("KVM_GET_VCPU_MMAP_SIZE");
 
+	if (opt.hog)
+		hog = hog_start(opt.pin);
 	for (unsigned int k = 0; k < opt.vms; k++) {
 		vms[k].idx = k;
 		vm_run(&vms[k]);
 	}
+	if (hog > 0)
+		hog_stop(hog);
 	if (opt.hold_s > 0) {
 		struct timespec ts = {
 			.tv_sec = (time_t)opt.hold_s,
