@@ -19,7 +19,7 @@ export VTEL_CACHE
 # Newest installed kernel of each supported series.
 KVERS ?= $(shell tests/kernels.sh)
 
-DEPS := build-essential bc flex bison kmod xz-utils cpio python3 \
+DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
 	linux-image-amd64 linux-headers-amd64 \

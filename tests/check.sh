@@ -87,6 +87,10 @@ for k in $KVERS; do
 			--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
 			--extra build/nlfuzz/vtel-nlfuzz
 		# shellcheck disable=SC2046
+		run_suite "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
+			--timeout 300 --extra $(tests/lab/ynl-files.sh)
+		# shellcheck disable=SC2046
 		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/perf-oracle.sh \
 			--vtel-ko "build/$k/vtel.ko" --timeout 300 \

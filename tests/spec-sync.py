@@ -6,9 +6,17 @@ The attribute sets of the spec are derived from the enums of
 include/uapi/linux/vtel.h (names, order, types from their comments);
 operations are listed here. Default: check, exit 1 on a difference.
 --write: regenerate the spec.
+
+The check does not trust the generator: the kernel's own YNL spec loader
+(tools/net/ynl/lib/nlspec.py) numbers every operation, attribute and
+definition of the spec file, the C compiler evaluates every enumerator
+and flag of the header, and the two must agree name for name.
 """
+import os
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +37,7 @@ def enum(h, name):
     return out
 
 
-def attr_set(h, enumname, prefix, setname, nested=None):
+def attr_set(h, enumname, prefix, setname, nested=None, multi=()):
     nested = nested or {}
     s = '  -\n    name: %s\n    attributes:\n' % setname
     first = True
@@ -47,6 +55,8 @@ def attr_set(h, enumname, prefix, setname, nested=None):
             first = False
         if nm in nested:
             s += '        nested-attributes: %s\n' % nested[nm]
+        if nm in multi:
+            s += '        multi-attr: true\n'
         if ':' in c:
             s += '        doc: %s\n' % c.split(':', 1)[1].strip()
     return s
@@ -80,9 +90,11 @@ OPS = [
     ('reset', 'do', [], [], 'admin-perm'),
     ('get-config', 'do', [], ['config'], None),
     ('set-config', 'do', ['config'], [], 'admin-perm'),
+    ('vm-event', 'event', [], ['event', 'vm-id', 'pid', 'comm', 'exits',
+     'handling-ns', 'guest-ns'], None),
 ]
 
-DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-cgroups': 'Dump cgroups vCPU threads ran in and their ancestors, own and rolled up.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.'}
+DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-cgroups': 'Dump cgroups vCPU threads ran in and their ancestors, own and rolled up.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.', 'vm-event': 'VM start or stop, on the events group.'}
 
 HEAD = '''# SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
 # Generated from include/uapi/linux/vtel.h by tests/spec-sync.py --write;
@@ -110,14 +122,7 @@ definitions:
 attribute-sets:
 '''
 
-TAIL = '''    -
-      name: vm-event
-      attribute-set: vtel
-      doc: VM start or stop, on the events group.
-      event:
-        attributes: [event, vm-id, pid, comm, exits, handling-ns, guest-ns]
-      mcgrp: events
-
+TAIL = '''
 mcast-groups:
   list:
     -
@@ -130,28 +135,38 @@ def generate():
     y = HEAD
     y += attr_set(h, 'vtel_attr', 'VTEL_A_', 'vtel',
                   {'hist': 'hist', 'config': 'config', 'rollup': 'vtel'})
+    # One VTEL_A_HIST_BUCKET per non-empty bucket: YNL keeps only the
+    # last of a repeated attribute unless the spec says multi-attr.
     y += attr_set(h, 'vtel_hist_attr', 'VTEL_A_HIST_', 'hist',
-                  {'bucket': 'bucket'})
+                  {'bucket': 'bucket'}, multi={'bucket'})
     y += attr_set(h, 'vtel_bucket_attr', 'VTEL_A_BUCKET_', 'bucket')
     y += attr_set(h, 'vtel_config_attr', 'VTEL_C_', 'config')
-    names = {m.lower().replace('_', '-') for m in
-             re.findall(r'VTEL_CMD_(\w+),', h)} - {'unspec'}
-    listed = {o[0] for o in OPS} | {'vm-event'}
+    cmds = [n for n, _ in enum(h, 'vtel_cmd')]
+    value = {n[len('VTEL_CMD_'):].lower().replace('_', '-'): i
+             for i, n in enumerate(cmds)}
+    names = set(value) - {'unspec'}
+    listed = {o[0] for o in OPS}
     if names != listed:
         sys.exit('spec-sync: commands differ: header %s, spec %s' %
                  (sorted(names - listed), sorted(listed - names)))
     y += '\noperations:\n  list:\n'
-    for i, (n, kind, req, rep, flags) in enumerate(OPS):
+    # In the header's order, each with its value: YNL numbers operations
+    # implicitly, one after the other, so the order is the ABI.
+    for n, kind, req, rep, flags in sorted(OPS, key=lambda o: value[o[0]]):
         y += '    -\n      name: %s\n      doc: %s\n' % (n, DOCS[n])
-        if i == 0:
-            y += '      value: 1\n'
+        y += '      value: %d\n' % value[n]
         y += '      attribute-set: vtel\n'
         if flags:
             y += '      flags: [%s]\n' % flags
+        if kind == 'event':
+            y += '      event:\n        attributes: [%s]\n' % ', '.join(rep)
+            y += '      mcgrp: events\n'
+            continue
         y += '      %s:\n' % kind
         y += '        request:\n          attributes: [%s]\n' % ', '.join(req)
         if rep:
             y += '        reply:\n          attributes: [%s]\n' % ', '.join(rep)
+    y += '\n'
     return y + TAIL
 
 
@@ -178,6 +193,90 @@ def validate(text):
     return not errs
 
 
+# Spec element -> header prefix.
+SETS = {'vtel': 'VTEL_A_', 'hist': 'VTEL_A_HIST_', 'bucket': 'VTEL_A_BUCKET_',
+        'config': 'VTEL_C_'}
+DEFS = {'vm-state': 'VTEL_VM_STATE_', 'event': 'VTEL_EVENT_', 'flags': 'VTEL_F_'}
+HDR_ENUMS = {'vtel_cmd': 'VTEL_CMD_', 'vtel_attr': 'VTEL_A_',
+             'vtel_hist_attr': 'VTEL_A_HIST_',
+             'vtel_bucket_attr': 'VTEL_A_BUCKET_',
+             'vtel_config_attr': 'VTEL_C_', 'vtel_vm_state': 'VTEL_VM_STATE_',
+             'vtel_event': 'VTEL_EVENT_'}
+
+
+def c_name(prefix, name):
+    return prefix + name.upper().replace('-', '_')
+
+
+def header_values(h):
+    """Every enumerator and VTEL_F_ flag of the header, as gcc sees it."""
+    names = [n for e in HDR_ENUMS for n, _ in enum(h, e)]
+    names += re.findall(r'#define\s+(VTEL_F_\w+)', h)
+    names += ['VTEL_CMD_MAX', 'VTEL_A_MAX', 'VTEL_A_HIST_MAX',
+              'VTEL_A_BUCKET_MAX', 'VTEL_C_MAX']
+    src = '#include <stdio.h>\n#include "%s"\nint main(void)\n{\n' % HDR
+    for n in names:
+        src += '\tprintf("%%s %%llu\\n", "%s", (unsigned long long)(%s));\n' % (n, n)
+    src += '\treturn 0;\n}\n'
+    with tempfile.TemporaryDirectory() as d:
+        c, exe = os.path.join(d, 'v.c'), os.path.join(d, 'v')
+        Path(c).write_text(src)
+        subprocess.run([os.environ.get('CC', 'cc'), '-Wall', '-Werror', '-o',
+                        exe, c], check=True)
+        out = subprocess.run([exe], check=True, capture_output=True,
+                             text=True).stdout
+    return {n: int(v) for n, v in (line.split() for line in out.splitlines())}
+
+
+def check_values(h):
+    """Compare every value the kernel's YNL derives from the spec file."""
+    try:
+        src = subprocess.run([str(ROOT / 'tests/ynl-src.sh')], check=True,
+                             capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as e:
+        print('spec-sync: no kernel YNL (%s)' % e)
+        return False
+    sys.path.insert(0, src + '/tools/net/ynl')
+    from lib.nlspec import SpecFamily
+    fam = SpecFamily(str(SPEC), src + '/Documentation/netlink/genetlink.yaml')
+    hv = header_values(h)
+    want, seen, bad = {}, set(), []
+
+    def cmp(what, cname, got):
+        seen.add(cname)
+        if cname not in hv:
+            bad.append('%s: %s is not in the header' % (what, cname))
+        elif hv[cname] != got:
+            bad.append('%s: spec %s, header %s = %d' %
+                       (what, got, cname, hv[cname]))
+    for op in fam.msgs.values():
+        cmp('operation ' + op.name, c_name('VTEL_CMD_', op.name),
+            op.req_value if op.req_value is not None else op.rsp_value)
+    for sname, prefix in SETS.items():
+        top = 0
+        for a in fam.attr_sets[sname].attrs.values():
+            cmp('attribute %s/%s' % (sname, a.name), c_name(prefix, a.name),
+                a.value)
+            top = max(top, a.value)
+        cmp('attribute set %s' % sname, prefix + 'MAX', top)
+    for dname, prefix in DEFS.items():
+        d = fam.consts[dname]
+        for e in d.entries.values():
+            cmp('definition %s/%s' % (dname, e.name), c_name(prefix, e.name),
+                e.user_value(as_flags=d.type == 'flags'))
+    cmp('operations', 'VTEL_CMD_MAX', max(
+        op.req_value or op.rsp_value for op in fam.msgs.values()))
+    for n in hv:
+        if n not in seen and not n.endswith('_UNSPEC'):
+            bad.append('%s = %d is not in the spec' % (n, hv[n]))
+    for b in bad:
+        print('spec-sync: value: ' + b)
+    if not bad:
+        print('spec-sync: YNL numbers all %d commands, attributes and '
+              'definitions as the header does' % len(seen))
+    return not bad
+
+
 def main():
     want = generate()
     if '--write' in sys.argv:
@@ -185,9 +284,12 @@ def main():
         return 0
     if not validate(want):
         return 1
+    ok = check_values(HDR.read_text())
     if SPEC.read_text() != want:
         print('spec-sync: %s is out of date; run tests/spec-sync.py --write'
               % SPEC.relative_to(ROOT))
+        return 1
+    if not ok:
         return 1
     print('spec-sync: vtel.yaml matches the uapi header')
     return 0
