@@ -37,4 +37,20 @@ vtotal=$(awk -v p="$pid" '$2 == p { print $6 }' $DBG/vms)
 t_eq po-hlt-once "$(vreason hlt)" 1
 t_eq po-total-vtel-equals-perf-plus-hlt "$vtotal" "$((ptotal + 1))"
 t_eq po-io-is-guest-io "$(vreason io)" 2000
+
+# Ports and MMIO pages: a known mix on two ports (0x10 out, 0x13 in) and two
+# unbacked pages (writes to 0x9000, reads of 0xa008), recorded by perf.
+perf kvm stat record -o /tmp/pa.data "$VMM" --io 300 --io-in 200 --mmio 120 \
+	--mmio-read 80 --cpuid 50 >pa.out 2>pa.err; r=$?
+check po-addr-record "exit $r: $(tail -n 3 pa.err)" [ $r -eq 0 ]
+perf kvm -i /tmp/pa.data stat report --event=ioport >io.txt 2>&1
+perf kvm -i /tmp/pa.data stat report --event=mmio >mmio.txt 2>&1
+say "perf kvm stat report --event=ioport / --event=mmio:"
+grep -E '^ *0x[0-9a-f]+:' io.txt mmio.txt
+# "0x10:POUT  300 ..." and "0x9000:W  120 ...": the key, then samples.
+pkey() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+t_eq po-perf-ioport-out "$(pkey io.txt 0x10:POUT)" 300
+t_eq po-perf-ioport-in "$(pkey io.txt 0x13:PIN)" 200
+t_eq po-perf-mmio-write "$(pkey mmio.txt 0x9000:W)" 120
+t_eq po-perf-mmio-read "$(pkey mmio.txt 0xa008:R)" 80
 lab_done

@@ -10,6 +10,10 @@
  *   --cpuid N   N x "cpuid" (leaf 0)          -> handled in KVM (SVM "cpuid")
  *   --mmio N    N x "mov [0x9000], al", where 0x9000 is outside the memslot
  *                                             -> KVM_EXIT_MMIO (SVM "npf")
+ *   --io-in N   N x "in al, 0x13" (the VMM answers 0)
+ *                                             -> KVM_EXIT_IO, the second port
+ *   --mmio-read N  N x "mov al, [0xa008]", outside the memslot too
+ *                                             -> KVM_EXIT_MMIO read, second page
  *   then hlt                                  -> KVM_EXIT_HLT (SVM "hlt")
  *
  * With --loop SECONDS the guest repeats the mix in rounds; after each round
@@ -40,14 +44,15 @@
  *   guest_mmio=<N> exits=<N> io_exits=<N> mmio_exits=<N> halt_exits=<N>
  *   irq_exits=<N> wall_ns=<N> rounds=<N> halt_wait_ns=<N>
  *   halt_poll_success_ns=<N> halt_poll_fail_ns=<N> run_delay_ns=<N>
- *   irqs=<N>
+ *   irqs=<N> guest_io_in=<N> guest_mmio_read=<N>
  *
  * run_delay_ns is the increase of the thread's run delay (the second field
  * of /proc/self/task/<tid>/schedstat) over the run loop, irqs the guest's
  * tick count (0 without --idle).
  *
  * guest_io and guest_mmio are what the VMM saw (and checked against what the
- * guest was told to do); guest_cpuid is what the guest was told to do (cpuid
+ * guest was told to do), all ports and pages; guest_io_in and guest_mmio_read
+ * are the parts of them on the second port and page; guest_cpuid is what the guest was told to do (cpuid
  * never reaches userspace).  wall_ns is the wall time of the vCPU's run loop.
  *
  * Any KVM error or unexpected exit is reported on stderr and the process
@@ -78,9 +83,11 @@
 #define MEM_SIZE	0x8000u		/* guest RAM: GPA 0 .. 0x7fff */
 #define CODE_GPA	0x1000u
 #define MMIO_GPA	0x9000u		/* unbacked: above the memslot */
+#define MMIO_READ_GPA	0xa008u		/* unbacked, the next page but one */
 #define PORT_IO		0x10
 #define PORT_ROUND	0x11
 #define PORT_DONE	0x12		/* --idle: the guest is done */
+#define PORT_IN		0x13
 #define IRQ_COUNT_GPA	0x500u		/* --idle: u16 tick count */
 #define IRQ_VECTOR	8		/* --idle: PIC IRQ0, as a BIOS sets it */
 #define PIT_HZ		1193182u
@@ -88,7 +95,7 @@
 #define MAX_VMS		256
 
 struct opts {
-	uint64_t io, cpuid, mmio;
+	uint64_t io, cpuid, mmio, io_in, mmio_read;
 	unsigned int vcpus, vms;
 	double loop_s;		/* 0: one shot */
 	double hold_s;
@@ -281,12 +288,20 @@ static size_t build_guest(uint8_t *mem)
 	static const uint8_t cpuid_body[] = { 0x66, 0x31, 0xc0, 0x0f, 0xa2 };
 	/* mov [MMIO_GPA], al  (ds = 0) */
 	static const uint8_t mmio_body[] = { 0xa2, MMIO_GPA & 0xff, MMIO_GPA >> 8 };
+	/* in al, PORT_IN */
+	static const uint8_t io_in_body[] = { 0xe4, PORT_IN };
+	/* mov al, [MMIO_READ_GPA] */
+	static const uint8_t mmio_read_body[] = { 0xa0, MMIO_READ_GPA & 0xff,
+						  MMIO_READ_GPA >> 8 };
 	struct code c = { .p = mem + CODE_GPA, .cap = MEM_SIZE - CODE_GPA };
 	size_t top = c.len;
 
 	emit_loop(&c, (uint32_t)opt.io, io_body, sizeof(io_body));
 	emit_loop(&c, (uint32_t)opt.cpuid, cpuid_body, sizeof(cpuid_body));
 	emit_loop(&c, (uint32_t)opt.mmio, mmio_body, sizeof(mmio_body));
+	emit_loop(&c, (uint32_t)opt.io_in, io_in_body, sizeof(io_in_body));
+	emit_loop(&c, (uint32_t)opt.mmio_read, mmio_read_body,
+		  sizeof(mmio_read_body));
 	if (opt.loop_s > 0) {
 		/* in al, 0x11; test al, al; jz near top */
 		static const uint8_t ask[] = { 0xe4, PORT_ROUND, 0x84, 0xc0, 0x0f, 0x84 };
@@ -435,6 +450,7 @@ static void *vcpu_thread(void *arg)
 	struct kvm_run *r = v->run;
 	uint64_t io = 0, mmio = 0, rounds = 0, t0, wall;
 	uint64_t stop_at = 0, rd0, rd, want;
+	uint64_t io_in = 0, mmio_read = 0;
 	struct kstats ks;
 	long tid = syscall(SYS_gettid);
 	uint16_t irqs = 0;
@@ -485,10 +501,23 @@ static void *vcpu_thread(void *arg)
 				*data = now_ns() >= stop_at;
 				continue;
 			}
+			if (r->io.port == PORT_IN && r->io.direction == KVM_EXIT_IO_IN) {
+				io++;
+				io_in++;
+				*data = 0;
+				continue;
+			}
 		}
 		if (r->exit_reason == KVM_EXIT_MMIO && r->mmio.is_write &&
 		    r->mmio.phys_addr == MMIO_GPA && r->mmio.len == 1) {
 			mmio++;
+			continue;
+		}
+		if (r->exit_reason == KVM_EXIT_MMIO && !r->mmio.is_write &&
+		    r->mmio.phys_addr == MMIO_READ_GPA && r->mmio.len == 1) {
+			mmio++;
+			mmio_read++;
+			r->mmio.data[0] = 0;
 			continue;
 		}
 		die_exit(v, "unexpected");
@@ -501,13 +530,18 @@ static void *vcpu_thread(void *arg)
 		rounds = 1;
 
 	/* What the guest did must be exactly what it was told to do. */
-	want = rounds * opt.io + (opt.loop_s > 0 ? rounds : 0) + (opt.idle ? 1 : 0);
-	if (io != want)
-		die("vm %u vcpu %u: saw %" PRIu64 " port IO exits, expected %" PRIu64,
-		    v->vm->idx, v->id, io, want);
-	if (mmio != rounds * opt.mmio)
-		die("vm %u vcpu %u: saw %" PRIu64 " MMIO exits, expected %" PRIu64,
-		    v->vm->idx, v->id, mmio, rounds * opt.mmio);
+	want = rounds * (opt.io + opt.io_in) + (opt.loop_s > 0 ? rounds : 0) +
+	       (opt.idle ? 1 : 0);
+	if (io != want || io_in != rounds * opt.io_in)
+		die("vm %u vcpu %u: saw %" PRIu64 " port IO exits (%" PRIu64
+		    " in), expected %" PRIu64 " (%" PRIu64 ")",
+		    v->vm->idx, v->id, io, io_in, want, rounds * opt.io_in);
+	if (mmio != rounds * (opt.mmio + opt.mmio_read) ||
+	    mmio_read != rounds * opt.mmio_read)
+		die("vm %u vcpu %u: saw %" PRIu64 " MMIO exits (%" PRIu64
+		    " reads), expected %" PRIu64 " (%" PRIu64 ")",
+		    v->vm->idx, v->id, mmio, mmio_read,
+		    rounds * (opt.mmio + opt.mmio_read), rounds * opt.mmio_read);
 
 	read_vcpu_stats(v, &ks);
 	pthread_mutex_lock(&out_lock);
@@ -516,11 +550,12 @@ static void *vcpu_thread(void *arg)
 	       " mmio_exits=%" PRIu64 " halt_exits=%" PRIu64 " irq_exits=%" PRIu64
 	       " wall_ns=%" PRIu64 " rounds=%" PRIu64 " halt_wait_ns=%" PRIu64
 	       " halt_poll_success_ns=%" PRIu64 " halt_poll_fail_ns=%" PRIu64
-	       " run_delay_ns=%" PRIu64 " irqs=%u\n",
+	       " run_delay_ns=%" PRIu64 " irqs=%u guest_io_in=%" PRIu64
+	       " guest_mmio_read=%" PRIu64 "\n",
 	       v->vm->idx, (int)getpid(), v->id, tid, io, rounds * opt.cpuid, mmio,
 	       ks.exits, ks.io_exits, ks.mmio_exits, ks.halt_exits, ks.irq_exits,
 	       wall, rounds, ks.halt_wait_ns, ks.halt_poll_success_ns,
-	       ks.halt_poll_fail_ns, rd, irqs);
+	       ks.halt_poll_fail_ns, rd, irqs, io_in, mmio_read);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 	return NULL;
@@ -682,11 +717,13 @@ static void hog_stop(pid_t p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--io N] [--cpuid N] [--mmio N] [--vcpus N] [--vms N]\n"
-		"                    [--loop SECONDS] [--hold SECONDS]\n"
+		"usage: " PROG " [--io N] [--cpuid N] [--mmio N] [--io-in N] [--mmio-read N]\n"
+		"                    [--vcpus N] [--vms N] [--loop SECONDS] [--hold SECONDS]\n"
 		"  --io N          port writes (out 0x10) per vCPU (per round with --loop)\n"
 		"  --cpuid N       cpuid instructions per vCPU (per round with --loop)\n"
 		"  --mmio N        writes to unbacked GPA 0x%x per vCPU (per round)\n"
+		"  --io-in N       port reads (in 0x%x) per vCPU (per round)\n"
+		"  --mmio-read N   reads of unbacked GPA 0x%x per vCPU (per round)\n"
 		"  --vcpus N       vCPUs per VM, one thread each (default 1, max %d)\n"
 		"  --vms N         VMs created one after another (default 1, max %d)\n"
 		"  --loop SECONDS  repeat the mix until SECONDS have elapsed, then hlt\n"
@@ -700,7 +737,7 @@ static void usage(FILE *f)
 		"  --pin CPU       pin each vCPU thread to CPU\n"
 		"  --hog           with --pin: a process spins on that CPU meanwhile\n"
 		"Prints one line per vCPU with the guest's work and KVM's own counters.\n",
-		MMIO_GPA, MAX_VCPUS, MAX_VMS);
+		MMIO_GPA, PORT_IN, MMIO_READ_GPA, MAX_VCPUS, MAX_VMS);
 }
 
 static uint64_t parse_u64(const char *name, const char *s, uint64_t max)
@@ -751,6 +788,10 @@ int main(int argc, char **argv)
 			opt.cpuid = parse_u64(a, val, UINT32_MAX), i++;
 		} else if (!strcmp(a, "--mmio")) {
 			opt.mmio = parse_u64(a, val, UINT32_MAX), i++;
+		} else if (!strcmp(a, "--io-in")) {
+			opt.io_in = parse_u64(a, val, UINT32_MAX), i++;
+		} else if (!strcmp(a, "--mmio-read")) {
+			opt.mmio_read = parse_u64(a, val, UINT32_MAX), i++;
 		} else if (!strcmp(a, "--vcpus")) {
 			opt.vcpus = (unsigned int)parse_u64(a, val, MAX_VCPUS), i++;
 		} else if (!strcmp(a, "--vms")) {
