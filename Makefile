@@ -2,7 +2,10 @@
 #
 # vtel: build the module, the CLI, and run every test.
 #
-#   make                 vtel.ko for the running kernel (or KDIR=...)
+#   make                 vtel.ko for the running kernel (or KDIR=...) and the CLI
+#   make install         module, CLI, man pages, completion, boot config
+#                        (DESTDIR, PREFIX, KVER/KDIR; packaging/install.mk)
+#   make dkms-install    the module through DKMS (make dkms-uninstall)
 #   make modules-all     vtel.ko for every installed kernel, W=1, no warnings
 #   make deps            install what building and testing need (Debian)
 #   make check           every test; ends with "N passed, N failed"
@@ -21,17 +24,23 @@ KVERS ?= $(shell tests/kernels.sh)
 
 DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
+	dkms prometheus-node-exporter \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
-.PHONY: all module modules-all sparse checkpatch deps deps-ok check lab kunit \
+.PHONY: all cli module modules-all sparse checkpatch deps deps-ok check lab kunit \
 	lab-debug bench clean
 
-all: module
+all: module cli
 
 module:
 	$(MAKE) -C $(KDIR) M=$(REPO) modules
+
+cli:
+	$(MAKE) -C tools/vtel all
+
+include packaging/install.mk
 
 # One out-of-tree build directory per kernel: symlinks to the sources.
 build/%/Kbuild: Kbuild $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)

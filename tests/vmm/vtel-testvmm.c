@@ -719,6 +719,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " [--io N] [--cpuid N] [--mmio N] [--io-in N] [--mmio-read N]\n"
 		"                    [--vcpus N] [--vms N] [--loop SECONDS] [--hold SECONDS]\n"
+		"                    [-- IGNORED...]\n"
 		"  --io N          port writes (out 0x10) per vCPU (per round with --loop)\n"
 		"  --cpuid N       cpuid instructions per vCPU (per round with --loop)\n"
 		"  --mmio N        writes to unbacked GPA 0x%x per vCPU (per round)\n"
@@ -736,6 +737,8 @@ static void usage(FILE *f)
 		"  --io-sleep US   sleep US microseconds in the VMM after each out 0x10\n"
 		"  --pin CPU       pin each vCPU thread to CPU\n"
 		"  --hog           with --pin: a process spins on that CPU meanwhile\n"
+		"  -- IGNORED...   the rest is ignored: a VMM command line to mimic\n"
+		"                  (-- -name guest=web01 looks like QEMU to vtel vms)\n"
 		"Prints one line per vCPU with the guest's work and KVM's own counters.\n",
 		MMIO_GPA, PORT_IN, MMIO_READ_GPA, MAX_VCPUS, MAX_VMS);
 }
@@ -779,7 +782,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if (!strcmp(a, "--")) {
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--io")) {

@@ -7,7 +7,8 @@
  * its GET_EXITS (-ENOENT) is left out. cgroups are exported with their
  * own counters (without descendants), so that sums over cgroups do not
  * count an exit twice, labelled by path (cgroup="/tenant-a/vm1"); a
- * removed cgroup, which has no path any more, is left out.
+ * removed cgroup, which has no path any more, is left out. VMs are
+ * labelled vm_id, pid, comm and vm_name (vmname.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "cmds.h"
 #include "human.h"
 #include "prom.h"
+#include "vmname.h"
 
 struct export {
 	struct vtel_rec status;
@@ -27,7 +29,7 @@ struct export {
 	struct vtel_list cgroups;
 };
 
-#define VM_LABELS 3
+#define VM_LABELS 4
 
 static void vm_labels(const struct vtel_rec *vm, char id[HUMAN_LEN],
 		      char pid[HUMAN_LEN], struct prom_label *l)
@@ -38,6 +40,8 @@ static void vm_labels(const struct vtel_rec *vm, char id[HUMAN_LEN],
 	l[1].value = exact_decimal(pid, rec_u(vm, VTEL_A_PID), 0);
 	l[2].name = "comm";
 	l[2].value = rec_str(vm, VTEL_A_COMM);
+	l[3].name = "vm_name";
+	l[3].value = rec_str(vm, VTEL_X_VM_NAME);
 }
 
 /* One counter metric: the attribute it reads, in ns (to seconds) or not. */
@@ -247,6 +251,8 @@ static int collect(struct vtel_ctx *ctx, struct export *x)
 		err = vtel_get_exits(ctx, &sel, 0, NULL, &x->host);
 	if (!err)
 		err = vtel_get_vms(ctx, &x->vms);
+	if (!err)
+		err = vtel_vms_name(ctx, &x->vms);
 	if (err)
 		return err;
 	x->exits = calloc(x->vms.n + 1, sizeof(*x->exits));

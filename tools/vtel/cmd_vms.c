@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vtel vms (GET_VMS) and vtel vcpus (GET_VCPUS). */
+/* vtel vms (GET_VMS, with VM names: vmname.h) and vtel vcpus (GET_VCPUS). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,11 +7,14 @@
 #include "api.h"
 #include "cmds.h"
 #include "print.h"
+#include "vmname.h"
 
 static const struct vtel_col vm_cols[] = {
 	{ "vm_id", "VM", VTEL_A_VM_ID, VF_ID, 0 },
 	{ "pid", "PID", VTEL_A_PID, VF_ID, 0 },
 	{ "comm", "COMM", VTEL_A_COMM, VF_STR, 0 },
+	{ "name", "NAME", VTEL_X_VM_NAME, VF_STR, 0 },
+	{ "name_source", "", VTEL_X_VM_NAME_SRC, VF_STR, VC_JSON },
 	{ "state", "STATE", VTEL_A_VM_STATE, VF_STATE, 0 },
 	{ "vcpus", "VCPUS", VTEL_A_VCPUS, VF_ID, 0 },
 	{ "exits", "EXITS", VTEL_A_EXITS, VF_COUNT, 0 },
@@ -77,6 +80,8 @@ int cmd_vms(struct vtel_ctx *ctx, const struct vtel_args *a)
 
 	(void)a;
 	err = vtel_get_vms(ctx, &l);
+	if (!err)
+		err = vtel_vms_name(ctx, &l);
 	if (err)
 		err = vtel_report(ctx, err);
 	else

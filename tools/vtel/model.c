@@ -298,7 +298,7 @@ static int set_str(struct vtel_rec *r, int t, const char *s)
 
 int rec_set_str(struct vtel_rec *r, int attr, const char *s)
 {
-	if (attr <= 0 || attr > VTEL_A_MAX)
+	if (attr <= 0 || attr > VTEL_REC_MAX)
 		return -EINVAL;
 	r->has[attr] = true;
 	return set_str(r, attr, s);
@@ -405,7 +405,7 @@ void vtel_rec_free(struct vtel_rec *r)
 	free(r->hist);
 	r->hist = NULL;
 	r->nhist = 0;
-	for (i = 0; i <= VTEL_A_MAX; i++) {
+	for (i = 0; i <= VTEL_REC_MAX; i++) {
 		free(r->s[i]);
 		r->s[i] = NULL;
 	}

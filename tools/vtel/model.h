@@ -25,10 +25,21 @@ struct vtel_bucket {
 	uint64_t count;
 };
 
+/*
+ * Attributes the CLI adds to records itself, after the kernel's: never on
+ * the wire, never parsed from it (vmname.h).
+ */
+enum {
+	VTEL_X_VM_NAME = VTEL_A_MAX + 1,	/* string */
+	VTEL_X_VM_NAME_SRC,			/* string: qemu, libvirt, k8s, comm */
+	__VTEL_X_MAX
+};
+#define VTEL_REC_MAX	(__VTEL_X_MAX - 1)
+
 struct vtel_rec {
-	bool has[VTEL_A_MAX + 1];		/* attribute n seen */
-	uint64_t u[VTEL_A_MAX + 1];
-	char *s[VTEL_A_MAX + 1];		/* string attributes, malloc()ed */
+	bool has[VTEL_REC_MAX + 1];		/* attribute n seen */
+	uint64_t u[VTEL_REC_MAX + 1];
+	char *s[VTEL_REC_MAX + 1];		/* string attributes, malloc()ed */
 	struct vtel_bucket *hist;		/* VTEL_A_HIST, sorted by le */
 	unsigned int nhist;
 	struct vtel_rec *rollup;		/* VTEL_A_ROLLUP */
@@ -55,13 +66,13 @@ struct vtel_ctrl_family {
 
 static inline bool rec_has(const struct vtel_rec *r, int attr)
 {
-	return attr > 0 && attr <= VTEL_A_MAX && r->has[attr];
+	return attr > 0 && attr <= VTEL_REC_MAX && r->has[attr];
 }
 
 /* Marks attr present with value v (synthetic records, tests). */
 static inline void rec_set(struct vtel_rec *r, int attr, uint64_t v)
 {
-	if (attr > 0 && attr <= VTEL_A_MAX) {
+	if (attr > 0 && attr <= VTEL_REC_MAX) {
 		r->has[attr] = true;
 		r->u[attr] = v;
 	}

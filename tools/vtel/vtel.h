@@ -125,6 +125,8 @@ struct vtel_ctx {
 	 * /proc/self/mounts when first needed, "": none (cgtree.c).
 	 */
 	const char *cgroup_root;
+	/* Where VMM processes are looked up for VM names; NULL: /proc, "": none. */
+	const char *proc_root;
 };
 
 /* cli.c */

@@ -48,7 +48,8 @@ STATUS = {"loaded": BOOL, "family_version": INT, "version": STR,
           "cgroups_released": INTN, "untracked_cgroups": INTN,
           "segment_drops": INTN, "cgroup_stale_exits": INTN,
           "generation": INT}
-VM = {"vm_id": INT, "pid": INT, "comm": STR, "state": STR, "vcpus": INT,
+VM = {"vm_id": INT, "pid": INT, "comm": STR, "name": STR, "name_source": STR,
+      "state": STR, "vcpus": INT,
       "exits": INT, "handling_ns": INT, "guest_ns": INT, "overhead_ppm": INT,
       "overhead_pct": NUM, "slow_exits": INT}
 VCPU = {"vm_id": INT, "vcpu_id": INT, "tid": INT, "exits": INT,

@@ -1150,6 +1150,53 @@ void fake_cgroupfs_remove(struct fake *f)
 	f->cgroupfs[0] = '\0';
 }
 
+static int write_file(const char *dir, const char *name, const char *s,
+		      size_t len)
+{
+	char path[512];
+	FILE *fp;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	if (!fp)
+		return -errno;
+	ok = fwrite(s, 1, len, fp) == len;
+	return fclose(fp) || !ok ? -EIO : 0;
+}
+
+int fake_procfs(struct fake *f, const char *cmdline, size_t len,
+		const char *cgroup)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[300], comm[64];
+	int err;
+
+	snprintf(f->procfs, sizeof(f->procfs), "%s/vtel-procfs.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->procfs)) {
+		f->procfs[0] = '\0';
+		return -errno;
+	}
+	snprintf(dir, sizeof(dir), "%s/%u", f->procfs, f->vms[0].pid);
+	if (mkdir(dir, 0755))
+		return -errno;
+	snprintf(comm, sizeof(comm), "%s\n", f->vms[0].comm);
+	err = write_file(dir, "comm", comm, strlen(comm));
+	if (!err)
+		err = write_file(dir, "cmdline", cmdline, len);
+	if (!err)
+		err = write_file(dir, "cgroup", cgroup, strlen(cgroup));
+	return err;
+}
+
+void fake_procfs_remove(struct fake *f)
+{
+	if (f->procfs[0])
+		nftw(f->procfs, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	f->procfs[0] = '\0';
+}
+
 void fake_tick(struct fake *f, unsigned int ms)
 {
 	f->mono_ns += (uint64_t)ms * 1000000;
@@ -1182,6 +1229,7 @@ void fake_ctx(struct vtel_ctx *ctx, struct fake *f, FILE *out, FILE *err)
 	ctx->wait = fake_wait;
 	ctx->stop = &f->stop;
 	ctx->cgroup_root = f->cgroupfs;	/* "" unless fake_cgroupfs() */
+	ctx->proc_root = f->procfs;	/* "" unless fake_procfs() */
 }
 
 void fake_vtel(struct fake *f, struct fake_run *r, const char *args)

@@ -117,6 +117,8 @@ struct fake {
 	uint64_t tick, step;
 	/* A cgroup2 tree of cpu.stat files (fake_cgroupfs()); "": none. */
 	char cgroupfs[256];
+	/* A /proc of VMM processes (fake_procfs()); "": none. */
+	char procfs[256];
 
 	/* What the CLI sent. */
 	unsigned int requests, violations;
@@ -175,5 +177,13 @@ void fake_cg_vals(const struct fake *f, const struct fake_cgroup *c,
 int fake_cgroupfs(struct fake *f);
 /* Removes it. */
 void fake_cgroupfs_remove(struct fake *f);
+/*
+ * /proc/PID/{comm,cmdline,cgroup} of the fake's live VM (pid 4242): comm
+ * as the kernel says, the given cmdline (len bytes, NUL-separated) and
+ * cgroup file, in a new temporary directory (f->procfs).
+ */
+int fake_procfs(struct fake *f, const char *cmdline, size_t len,
+		const char *cgroup);
+void fake_procfs_remove(struct fake *f);
 
 #endif /* VTEL_FAKE_H */

@@ -187,17 +187,19 @@ static void vms(void)
 {
 	unit_case("text");
 	run_ok("vms", NULL, NULL);
-	CHECK_HAS(r.out, "VM   PID  COMM             STATE    VCPUS  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
-	CHECK_HAS(r.out, " 1  4242  qemu-system-x86  live         2   123k    35.1ms   2.3s     1.50%    12\n");
+	CHECK_HAS(r.out, "VM   PID  COMM             NAME             STATE    VCPUS  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
+	CHECK_HAS(r.out, " 1  4242  qemu-system-x86  qemu-system-x86  live         2   123k    35.1ms   2.3s     1.50%    12\n");
 	/* Control characters and invalid UTF-8 from comm never reach the terminal. */
-	CHECK_HAS(r.out, " 2  4343  we\"ird\\vm??      retired      1    999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0\n");
+	CHECK_HAS(r.out, " 2  4343  we\"ird\\vm??      we\"ird\\vm??      retired      1    999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0\n");
 	done();
 
 	unit_case("json");
 	run_ok("-j vms", "json", "vms.json");
 	CHECK_HAS(r.out, "{\"vms\":[{\"vm_id\":1,\"pid\":4242,\"comm\":\"qemu-system-x86\","
+		  "\"name\":\"qemu-system-x86\",\"name_source\":\"comm\","
 		  "\"state\":\"live\",\"vcpus\":2,\"exits\":123456,");
-	CHECK_HAS(r.out, "\"comm\":\"we\\\"ird\\\\vm\\n\\ufffd\",\"state\":\"retired\"");
+	CHECK_HAS(r.out, "\"comm\":\"we\\\"ird\\\\vm\\n\\ufffd\",\"name\":\"we\\\"ird\\\\vm\\n\\ufffd\","
+		  "\"name_source\":\"comm\",\"state\":\"retired\"");
 	done();
 
 	unit_case("malformed: VM_ID of 2 bytes");
@@ -496,21 +498,21 @@ static void export(void)
 	unit_case("prometheus");
 	run_ok("export", "prom", "export.prom");
 	CHECK_HAS(r.out, "# HELP vtel_exits_total VM exits by VM and exit reason.\n# TYPE vtel_exits_total counter\n");
-	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 3000\n");
-	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"PF excp\"} 500\n");
+	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_exits_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"PF excp\"} 500\n");
 	CHECK_HAS(r.out, "comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\"");
-	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"0.000000511\"} 10\n");
-	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"1.073741823\"} 2999\n");
-	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\",le=\"+Inf\"} 3000\n");
-	CHECK_HAS(r.out, "vtel_exit_handling_seconds_sum{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 0.0035\n");
-	CHECK_HAS(r.out, "vtel_exit_handling_seconds_count{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",reason=\"io\"} 3000\n");
-	CHECK_HAS(r.out, "vtel_guest_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\"} 2.3\n");
-	CHECK_HAS(r.out, "vtel_handling_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\"} 0.0351\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\",le=\"0.000000511\"} 10\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\",le=\"1.073741823\"} 2999\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_bucket{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\",le=\"+Inf\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_sum{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\"} 0.0035\n");
+	CHECK_HAS(r.out, "vtel_exit_handling_seconds_count{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",reason=\"io\"} 3000\n");
+	CHECK_HAS(r.out, "vtel_guest_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\"} 2.3\n");
+	CHECK_HAS(r.out, "vtel_handling_seconds_total{vm_id=\"1\",pid=\"4242\",comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\"} 0.0351\n");
 	CHECK_HAS(r.out, "vtel_untracked_exits_total 42\n");
 	CHECK_HAS(r.out, "vtel_host_reason_exits_total{reason=\"npf\"} 2000\n");
 	CHECK_HAS(r.out, "vtel_info{version=\"0.1.0\",vendor=\"svm\"} 1\n");
 	CHECK_HAS(r.out, "vtel_vms{state=\"retired\"} 1\n");
-	CHECK_HAS(r.out, "vtel_vm_info{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",state=\"retired\"} 1\n");
+	CHECK_HAS(r.out, "vtel_vm_info{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",vm_name=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",state=\"retired\"} 1\n");
 	CHECK_HAS(r.out, "# TYPE vtel_cgroup_exits_total counter\n"
 		  "vtel_cgroup_exits_total{cgroup=\"/\"} 0\n"
 		  "vtel_cgroup_exits_total{cgroup=\"/tenant-a\"} 0\n"

@@ -14,7 +14,7 @@
 
 #define SUITES(X) X(args_tests) X(human_tests) X(json_tests) \
 	X(model_tests) X(nl_tests) X(cmd_tests) X(prom_tests) \
-	X(rates_tests) X(hist_tests) X(cgtree_tests)
+	X(rates_tests) X(hist_tests) X(cgtree_tests) X(vmname_tests)
 
 #define DECL(s) extern const struct unit_test s[]; extern const size_t s##_n;
 SUITES(DECL)
