@@ -45,7 +45,8 @@ INST_FILES := \
 	$(BASHCOMPDIR)/vtel:644:packaging/bash-completion/vtel \
 	$(DATADIR)/prometheus/vtel-rules.yml:644:packaging/prometheus/vtel-rules.yml
 
-.PHONY: install uninstall install-module install-cli dkms-install dkms-uninstall
+.PHONY: install uninstall install-module install-cli dkms-src dkms-install \
+	dkms-uninstall
 
 install: install-module install-cli
 
@@ -93,15 +94,20 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/prometheus $(DESTDIR)$(DATADIR) 2>/dev/null
 	$(if $(DESTDIR),@true,$(DEPMOD) -a $(KVER))
 
-# DKMS: the module's sources under /usr/src/vtel-VERSION, then dkms
-# add/build/install for $(KVER). dkms rebuilds it for new kernels
+# DKMS: the module's sources under /usr/src/vtel-VERSION (dkms-src), then
+# dkms add/build/install for $(KVER). dkms rebuilds it for new kernels
 # (AUTOINSTALL). The CLI is installed separately (make install-cli).
-DKMS_FILES := Kbuild dkms.conf kmod include
+# tests/dkms.sh sets VTEL_VERSION to a version of its own.
+DKMS_FILES := Kbuild kmod include
 
-dkms-install:
+dkms-src:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cp -r $(DKMS_FILES) $(DKMS_SRC)/
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VTEL_VERSION)"/' dkms.conf \
+		>$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
 	$(DKMS) add -m vtel -v $(VTEL_VERSION)
 	$(DKMS) build -m vtel -v $(VTEL_VERSION) -k $(KVER)
 	$(DKMS) install -m vtel -v $(VTEL_VERSION) -k $(KVER)

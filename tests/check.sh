@@ -72,6 +72,12 @@ if [ -x tests/userspace.sh ]; then
 	run_suite userspace tests/userspace.sh
 fi
 
+echo "== install, DKMS, packaging"
+t0=$(date +%s)
+run_suite install tests/install.sh
+run_suite dkms tests/dkms.sh
+echo "== install and DKMS took $(( $(date +%s) - t0 ))s"
+
 echo "== KUnit (UML)"
 run_suite kunit tests/kunit/run.sh
 
