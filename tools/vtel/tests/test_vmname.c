@@ -47,11 +47,29 @@ static void qemu_cmdline(void)
 	CHECK_STR(name, "abcd");
 }
 
+/* A /proc/PID/cgroup parser, row by row: want NULL means no name. */
+struct cg_row {
+	const char *what, *cg, *want;
+};
+
+static void cg_rows(const char *kind, bool (*parse)(const char *, char *, size_t),
+		    const struct cg_row *t, size_t n)
+{
+	char name[VMNAME_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unit_case("%s: %s", kind, t[i].what);
+		name[0] = '\0';
+		CHECK_INT(parse(t[i].cg, name, sizeof(name)), t[i].want != NULL);
+		if (t[i].want)
+			CHECK_STR(name, t[i].want);
+	}
+}
+
 static void libvirt_cgroup(void)
 {
-	static const struct {
-		const char *what, *cg, *want;
-	} t[] = {
+	static const struct cg_row t[] = {
 		{ "systemd scope, emulator thread", "0::/machine.slice/machine-qemu\\x2d3\\x2dweb02.scope/libvirt/emulator\n", "web02" },
 		{ "systemd scope, vcpu cgroup", "0::/machine.slice/machine-qemu\\x2d12\\x2dmy\\x2dvm.scope/libvirt/vcpu0\n", "my-vm" },
 		{ "a partition slice under machine.slice", "0::/machine.slice/machine-tenant1.slice/machine-qemu\\x2d1\\x2dweb05.scope/libvirt/emulator\n", "web05" },
@@ -63,18 +81,8 @@ static void libvirt_cgroup(void)
 		{ "no v2 line", "1:name=systemd:/machine.slice/machine-qemu\\x2d1\\x2dx.scope\n", NULL },
 		{ "a service", "0::/system.slice/qemu.service\n", NULL },
 	};
-	char name[VMNAME_MAX];
-	size_t i;
-	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		unit_case("libvirt: %s", t[i].what);
-		name[0] = '\0';
-		ok = vmname_from_libvirt(t[i].cg, name, sizeof(name));
-		CHECK_INT(ok, t[i].want != NULL);
-		if (t[i].want)
-			CHECK_STR(name, t[i].want);
-	}
+	cg_rows("libvirt", vmname_from_libvirt, t, ARRAY_SIZE(t));
 }
 
 #define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -83,9 +91,7 @@ static void libvirt_cgroup(void)
 
 static void k8s_cgroup(void)
 {
-	static const struct {
-		const char *what, *cg, *want;
-	} t[] = {
+	static const struct cg_row t[] = {
 		{ "systemd driver, burstable, containerd", "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_ ".slice/cri-containerd-" CID ".scope\n", "pod:" UID "/0123456789ab" },
 		{ "systemd driver, guaranteed, cri-o", "0::/kubepods.slice/kubepods-pod" UID_ ".slice/crio-" CID ".scope\n", "pod:" UID "/0123456789ab" },
 		{ "systemd driver, besteffort, docker", "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice/docker-" CID ".scope\n", "pod:" UID "/0123456789ab" },
@@ -95,18 +101,8 @@ static void k8s_cgroup(void)
 		{ "kubepods without a pod", "0::/kubepods.slice/kubepods-burstable.slice\n", NULL },
 		{ "pod outside kubepods", "0::/system.slice/pod" UID ".slice\n", NULL },
 	};
-	char name[VMNAME_MAX];
-	size_t i;
-	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		unit_case("k8s: %s", t[i].what);
-		name[0] = '\0';
-		ok = vmname_from_k8s(t[i].cg, name, sizeof(name));
-		CHECK_INT(ok, t[i].want != NULL);
-		if (t[i].want)
-			CHECK_STR(name, t[i].want);
-	}
+	cg_rows("k8s", vmname_from_k8s, t, ARRAY_SIZE(t));
 }
 
 /* vmname_get() on a fake /proc: order of the sources, the comm guard. */
