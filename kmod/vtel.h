@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vtel internal interfaces: the VM/vCPU tables and their accounting.
+ * vtel's internal types: the records (VM, vCPU, segment, cgroup, per-CPU),
+ * the summed views, the limits and the counters. Each file's functions are
+ * declared in its own header; Documentation/design.rst maps them.
  *
  * Nothing in here knows about KVM types: VMs and vCPUs are identified by
- * opaque keys (the struct kvm and struct kvm_vcpu pointers), so this part
- * is unit-tested under UML.
+ * opaque keys (the struct kvm and struct kvm_vcpu pointers), so the code
+ * below the KVM glue is unit-tested under UML.
  */
 #ifndef _VTEL_H
 #define _VTEL_H
 
 #include <linux/types.h>
 #include <linux/list.h>
-#include <linux/rculist.h>
 #include <linux/sched.h>
-#include <linux/percpu.h>
-#include <linux/workqueue.h>
 
 #include <uapi/linux/vtel.h>
 
@@ -73,7 +72,7 @@ struct vtel_vcpu {
 	pid_t tid;
 	u32 nr_segs;
 	struct list_head segs;
-	struct hlist_node hnode;	/* vtel_vcpu_hash, live only */
+	struct hlist_node hnode;	/* vtel_table.vcpu_hash, live only */
 	struct list_head vm_node;	/* vtel_vm.vcpus */
 	struct list_head free_node;
 };
@@ -91,8 +90,8 @@ struct vtel_cg {
 	struct list_head segs;		/* RCU */
 	struct vtel_seg departed;	/* what evicted VMs left here */
 	struct vtel_seg removed;	/* what removed descendants left */
-	struct list_head node;		/* vtel_cgs, RCU */
-	struct hlist_node hnode;	/* vtel_cg_hash */
+	struct list_head node;		/* vtel_table.cgs, RCU */
+	struct hlist_node hnode;	/* vtel_table.cg_hash */
 	bool gone;			/* worker only: cgroup removed */
 	struct list_head free_node;
 };
@@ -172,183 +171,10 @@ struct vtel_counters {
 	u64 generation;		/* changes whenever a VM or vCPU comes or goes */
 };
 
-/* vtel_table.c */
-int vtel_table_init(const struct vtel_limits *lim);
-void vtel_table_stop(void);
-void vtel_table_exit(void);
-struct vtel_vcpu *vtel_vcpu_lookup_slow(const void *vcpu_key, const void *vm_key,
-					u32 vcpu_id);
-void vtel_vm_retire(const void *vm_key);
-void vtel_retire_all(void);
-void vtel_table_maintain(void);
-void vtel_table_kick(void);
-void vtel_reset(void);
-void vtel_counters(struct vtel_counters *c);
-int vtel_agg_host(struct vtel_agg *a);
-int vtel_agg_vm(struct vtel_agg *a, u32 vm_id);
-int vtel_agg_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
-void vtel_totals_vm(const struct vtel_vm *vm, struct vtel_totals *t);
-void vtel_totals_vcpu(const struct vtel_vcpu *vc, struct vtel_totals *t);
-void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t);
-bool vtel_seg_available(void);
-void vtel_vcpu_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p);
-int vtel_agg_cgroup(struct vtel_agg *a, u64 id, u32 level, bool rollup);
-int vtel_totals_cgroup(u64 id, u32 level, bool rollup, struct vtel_totals *t);
-
+/* One cgroup of a dump's id list. */
 struct vtel_cg_ent {
 	u64 id;
 	u32 level;
 };
-
-u32 vtel_cgroup_ids(struct vtel_cg_ent *e, u32 max);
-unsigned int vtel_agg_order(const struct vtel_agg *a, int only,
-			    u16 order[VTEL_MAX_REASONS]);
-u32 vtel_cgroup_ids_max(void);
-bool vtel_cg_in(const struct vtel_cg *cg, u64 id, u32 level);
-bool vtel_cgroups_release(bool (*alive)(u64 id));
-void vtel_table_set_cg_alive(bool (*alive)(u64 id));
-int vtel_vm_by_pid(pid_t pid, u32 *vm_id);
-
-/* Walks for the views; called under rcu_read_lock(). */
-#define vtel_for_each_vm(vm) \
-	list_for_each_entry_rcu(vm, &vtel_vms, node)
-#define vtel_for_each_vcpu(vm, vc) \
-	list_for_each_entry_rcu(vc, &(vm)->vcpus, vm_node)
-#define vtel_for_each_cg(cg) \
-	list_for_each_entry_rcu(cg, &vtel_cgs, node)
-
-extern struct list_head vtel_vms;
-extern struct list_head vtel_cgs;
-extern u32 vtel_reset_gen;
-extern struct vtel_pcpu __percpu *vtel_pcpu;
-extern void (*vtel_table_changed)(void);
-extern u64 vtel_slow_ns;
-
-/*
- * The hot path, called from the probes with preemption disabled. The
- * vCPU record is found through a per-CPU one-entry cache; a miss (the
- * thread moved, or vCPUs share the CPU) costs one RCU hash lookup.
- */
-static __always_inline struct vtel_vcpu *
-vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
-	      u32 vcpu_id)
-{
-	struct vtel_vcpu *vc = pc->cache;
-
-	if (likely(vc && vc->key == vcpu_key))
-		return vc;
-	vc = vtel_vcpu_lookup_slow(vcpu_key, vm_key, vcpu_id);
-	pc->cache = vc;
-	return vc;
-}
-
-/* Out of line: first use of a reason, and the lazy reset. */
-u8 vtel_slot_new(struct vtel_seg *seg, unsigned int reason);
-void vtel_seg_zero(struct vtel_seg *seg, u32 gen);
-void vtel_pcpu_reset(struct vtel_pcpu *pc, u32 gen);
-
-static __always_inline void vtel_sync(struct vtel_pcpu *pc,
-				      struct vtel_vcpu *vc,
-				      struct vtel_seg *seg)
-{
-	u32 gen = READ_ONCE(vtel_reset_gen);
-
-	if (unlikely(pc->reset_gen != gen))
-		vtel_pcpu_reset(pc, gen);
-	if (unlikely(seg->reset_gen != gen)) {
-		vtel_seg_zero(seg, gen);
-		vc->pending = 0;
-	}
-}
-
-/* kvm_exit: count the exit, add the guest time since the last entry. */
-static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
-					      struct vtel_vcpu *vc,
-					      unsigned int reason, u64 now)
-{
-	struct vtel_seg *seg = vc ? vc->seg : NULL;
-	u8 slot;
-
-	if (unlikely(!seg)) {
-		/* No record: counted per CPU only, never lost. */
-		if (unlikely(pc->reset_gen != READ_ONCE(vtel_reset_gen)))
-			vtel_pcpu_reset(pc, READ_ONCE(vtel_reset_gen));
-		pc->exits++;
-		pc->untracked_exits++;
-		pc->untracked[reason]++;
-		return;
-	}
-	vtel_sync(pc, vc, seg);
-	pc->exits++;
-	if (likely(vc->last_entry_ns && now > vc->last_entry_ns)) {
-		u64 d = now - vc->last_entry_ns;
-
-		seg->guest_ns += d;
-		pc->guest_ns += d;
-	}
-	vc->last_exit_ns = now;
-	vc->in_exit = true;
-	seg->exits++;
-	slot = seg->slot_of[reason];
-	if (unlikely(!slot))
-		slot = vtel_slot_new(seg, reason);
-	if (likely(slot)) {
-		seg->slot[slot - 1].count++;
-	} else {
-		seg->reason_overflow++;
-		pc->untracked[reason]++;
-	}
-	vc->pending = slot;
-}
-
-/* kvm_entry: time the exit being handled. */
-static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
-					       struct vtel_vcpu *vc, u64 now)
-{
-	struct vtel_seg *seg;
-
-	if (unlikely(!vc))
-		return;
-	seg = vc->seg;
-	if (likely(seg && vc->in_exit)) {
-		u64 d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
-
-		vtel_sync(pc, vc, seg);
-		if (likely(vc->pending))
-			vtel_stats_time(&seg->slot[vc->pending - 1], d);
-		seg->handling_ns += d;
-		pc->handling_ns += d;
-		if (unlikely(d > READ_ONCE(vtel_slow_ns)))
-			seg->slow_exits++;
-		vc->in_exit = false;
-	}
-	vc->last_entry_ns = now;
-}
-
-const struct vtel_limits *vtel_table_limits(void);
-
-/* vtel_cgroup.c */
-void vtel_cgroup_switch(struct vtel_vcpu *vc);
-bool vtel_cgroup_alive(u64 id);
-int vtel_cgroup_path(u64 id, char *buf, size_t len);
-int vtel_cgroup_level(u64 id, u32 *level);
-int vtel_cgroup_from_fd(int fd, u64 *id, u32 *level);
-
-/* vtel_netlink.c */
-int vtel_netlink_init(void);
-void vtel_netlink_exit(void);
-void vtel_netlink_sync(void);
-
-/* vtel_debugfs.c */
-int vtel_debugfs_init(void);
-void vtel_debugfs_exit(void);
-void vtel_debugfs_sync(void);
-
-/* vtel_hook.c */
-int vtel_hook_init(void);
-void vtel_hook_exit(void);
-bool vtel_hook_attached(void);
-const char *vtel_hook_vendor(void);
-u64 vtel_hook_layout_errors(void);
 
 #endif /* _VTEL_H */

@@ -10,7 +10,8 @@
 #include <linux/err.h>
 #include <linux/nsproxy.h>
 
-#include "vtel.h"
+#include "vtel_cgroup.h"
+#include "vtel_vm.h"
 
 /* The current thread changed cgroup since its vCPU's segment began. */
 void vtel_cgroup_switch(struct vtel_vcpu *vc)
@@ -20,7 +21,7 @@ void vtel_cgroup_switch(struct vtel_vcpu *vc)
 	u32 i;
 
 	/* Out of segments: do not walk the ancestors on every exit. */
-	if (!vtel_seg_available())
+	if (!vtel_vm_seg_available())
 		return;
 	rcu_read_lock();
 	cgrp = task_dfl_cgroup(current);
@@ -30,7 +31,7 @@ void vtel_cgroup_switch(struct vtel_vcpu *vc)
 	for (i = 0; i <= cgrp->level && i < VTEL_CG_DEPTH; i++)
 		p.ids[i] = cgroup_id(cgrp->ancestors[i]);
 	rcu_read_unlock();
-	vtel_vcpu_set_cgroup(vc, &p);
+	vtel_vm_set_cgroup(vc, &p);
 }
 
 bool vtel_cgroup_alive(u64 id)

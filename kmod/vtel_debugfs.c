@@ -14,7 +14,13 @@
 #include <linux/cpumask.h>
 #include <linux/capability.h>
 
-#include "vtel.h"
+#include "vtel_cg.h"
+#include "vtel_cgroup.h"
+#include "vtel_debugfs.h"
+#include "vtel_hook.h"
+#include "vtel_table.h"
+#include "vtel_view.h"
+#include "vtel_vm.h"
 
 struct vtel_dbg_vcpu {
 	struct list_head node;
@@ -75,7 +81,7 @@ static void vtel_seq_comm(struct seq_file *m, const char *comm)
 static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
 {
 	u16 order[VTEL_MAX_REASONS];
-	unsigned int i, n = vtel_agg_order(a, -1, order);
+	unsigned int i, n = vtel_view_order(a, -1, order);
 
 	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns\n");
 	for (i = 0; i < n; i++) {
@@ -119,20 +125,20 @@ static int vtel_agg_for(struct seq_file *m, struct vtel_agg *a)
 
 	switch (view) {
 	case VTEL_VIEW_VM:
-		return vtel_agg_vm(a, ((struct vtel_dbg_vm *)priv)->vm_id);
+		return vtel_view_vm(a, ((struct vtel_dbg_vm *)priv)->vm_id);
 	case VTEL_VIEW_VCPU: {
 		struct vtel_dbg_vcpu *v = priv;
 
-		return vtel_agg_vcpu(a, v->vm_id, v->vcpu_id);
+		return vtel_view_vcpu(a, v->vm_id, v->vcpu_id);
 	}
 	case VTEL_VIEW_CGROUP: {
 		struct vtel_dbg_cgview *cv = priv;
 
-		return vtel_agg_cgroup(a, cv->cg->id, cv->cg->level,
+		return vtel_view_cg(a, cv->cg->id, cv->cg->level,
 				       cv->rollup);
 	}
 	default:
-		return vtel_agg_host(a);
+		return vtel_view_host(a);
 	}
 }
 
@@ -172,8 +178,8 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 
 	if (!a)
 		return -ENOMEM;
-	vtel_agg_host(a);
-	vtel_counters(&c);
+	vtel_view_host(a);
+	vtel_table_counters(&c);
 	seq_printf(m, "version %s\n", VTEL_VERSION);
 	seq_printf(m, "attached %d\n", vtel_hook_attached());
 	seq_printf(m, "vendor %s\n", vtel_hook_vendor());
@@ -220,7 +226,7 @@ static int vtel_vms_show(struct seq_file *m, void *v)
 		pid_t pid = 0;
 
 		rcu_read_lock();
-		vtel_for_each_vm(vm) {
+		vtel_vm_for_each(vm) {
 			if (vm->id > id && (!next || vm->id < next)) {
 				next = vm->id;
 				pid = vm->pid;
@@ -233,7 +239,7 @@ static int vtel_vms_show(struct seq_file *m, void *v)
 		if (!next)
 			break;
 		id = next;
-		if (vtel_agg_vm(a, id))
+		if (vtel_view_vm(a, id))
 			continue;
 		seq_printf(m, "%u %d ", id, pid);
 		vtel_seq_comm(m, comm);
@@ -255,13 +261,13 @@ static int vtel_vcpus_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# vcpu tid exits handling_ns guest_ns\n");
 	rcu_read_lock();
-	vtel_for_each_vm(vm) {
+	vtel_vm_for_each(vm) {
 		if (vm->id != dvm->vm_id)
 			continue;
-		vtel_for_each_vcpu(vm, vc) {
+		vtel_vm_for_each_vcpu(vm, vc) {
 			struct vtel_totals t = {};
 
-			vtel_totals_vcpu(vc, &t);
+			vtel_view_vcpu_totals(vc, &t);
 			seq_printf(m, "%u %d %llu %llu %llu\n", vc->vcpu_id,
 				   vc->tid, t.exits, t.handling_ns, t.guest_ns);
 		}
@@ -278,10 +284,10 @@ static int vtel_cpus_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# cpu exits handling_ns guest_ns\n");
 	for_each_possible_cpu(cpu) {
-		const struct vtel_pcpu *pc = per_cpu_ptr(vtel_pcpu, cpu);
+		const struct vtel_pcpu *pc = per_cpu_ptr(vtel_table.pcpu, cpu);
 		u64 exits = 0, handling_ns = 0, guest_ns = 0;
 
-		if (READ_ONCE(pc->reset_gen) == READ_ONCE(vtel_reset_gen)) {
+		if (READ_ONCE(pc->reset_gen) == READ_ONCE(vtel_table.reset_gen)) {
 			exits = READ_ONCE(pc->exits);
 			handling_ns = READ_ONCE(pc->handling_ns);
 			guest_ns = READ_ONCE(pc->guest_ns);
@@ -297,7 +303,7 @@ DEFINE_SHOW_ATTRIBUTE(vtel_cpus);
 
 static int vtel_cgroups_show(struct seq_file *m, void *v)
 {
-	u32 i, n, max = vtel_cgroup_ids_max();
+	u32 i, n, max = vtel_view_cg_ids_max();
 	struct vtel_cg_ent *e = kvmalloc_array(max, sizeof(*e), GFP_KERNEL);
 	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
 
@@ -307,12 +313,12 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	}
 	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path\n");
-	n = vtel_cgroup_ids(e, max);
+	n = vtel_view_cg_ids(e, max);
 	for (i = 0; i < n; i++) {
 		struct vtel_totals own = {}, all = {};
 
-		vtel_totals_cgroup(e[i].id, e[i].level, false, &own);
-		vtel_totals_cgroup(e[i].id, e[i].level, true, &all);
+		vtel_view_cg_totals(e[i].id, e[i].level, false, &own);
+		vtel_view_cg_totals(e[i].id, e[i].level, true, &all);
 		if (vtel_cgroup_path(e[i].id, path, PATH_MAX))
 			strscpy(path, "(removed)", PATH_MAX);
 		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s\n",
@@ -331,7 +337,7 @@ static ssize_t vtel_reset_write(struct file *file, const char __user *buf,
 {
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	vtel_reset();
+	vtel_view_reset();
 	return count;
 }
 
@@ -453,7 +459,7 @@ static void vtel_dbg_sync_cgroups(void)
 
 	list_for_each_entry(dcg, &vtel_dbg_cgs, node)
 		dcg->seen = false;
-	list_for_each_entry_rcu(cg, &vtel_cgs, node, true)
+	list_for_each_entry_rcu(cg, &vtel_table.cgs, node, true)
 		vtel_dbg_add_cg(cg->path.id, cg->path.level);
 	list_for_each_entry_safe(dcg, tmp, &vtel_dbg_cgs, node) {
 		if (dcg->seen)
@@ -479,7 +485,7 @@ void vtel_debugfs_sync(void)
 	/* Remove the gone first: a new VM may take an old one's name. */
 	list_for_each_entry(dvm, &vtel_dbg_vms, node)
 		dvm->seen = false;
-	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+	list_for_each_entry_rcu(vm, &vtel_table.vms, node, true) {
 		dvm = vtel_dbg_vm_find(vm->id);
 		if (dvm)
 			dvm->seen = true;
@@ -490,7 +496,7 @@ void vtel_debugfs_sync(void)
 		list_del(&dvm->node);
 		vtel_dbg_vm_free(dvm);
 	}
-	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+	list_for_each_entry_rcu(vm, &vtel_table.vms, node, true) {
 		dvm = vtel_dbg_vm_find(vm->id);
 		if (!dvm)
 			dvm = vtel_dbg_add_vm(vm->id, vm->dir);

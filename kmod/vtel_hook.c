@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The KVM glue: attach to kvm.ko's kvm_exit/kvm_entry tracepoints when kvm
- * loads (before or after vtel), detach when it goes, read the vendor exit
- * reason, and learn when a VM is destroyed.
+ * loads (before or after vtel), detach when it goes, and learn when a VM
+ * is destroyed. The exit reason comes from the architecture (vtel_arch.h).
  *
  * vtel has no symbol dependency on kvm.ko: the tracepoints are found by
  * name through the tracepoint module notifier, and VM destruction through
@@ -15,97 +15,17 @@
 #include <linux/tracepoint.h>
 #include <linux/sched/clock.h>
 #include <linux/cgroup.h>
-#include <asm/svm.h>
-#include <asm/vmx.h>
 
-#include "vtel.h"
+#include "vtel_account.h"
+#include "vtel_arch.h"
+#include "vtel_cgroup.h"
 #include "vtel_compat.h"
-
-/*
- * struct vcpu_svm is private to kvm-amd. Its head has been the same from
- * 6.1 to 6.12: the generic vCPU, the current VMCB, then vmcb01. The layout
- * is checked on the first SVM exit (vtel_svm_check) and never trusted
- * without that check.
- */
-struct vtel_svm_head {
-	struct kvm_vcpu vcpu;
-	struct vmcb *vmcb;
-	struct {
-		struct vmcb *ptr;
-		unsigned long pa;
-		int cpu;
-		u64 asid_generation;
-	} vmcb01;
-	void *current_vmcb;
-};
-
-enum { VTEL_LAYOUT_UNCHECKED, VTEL_LAYOUT_OK, VTEL_LAYOUT_BAD };
+#include "vtel_hook.h"
 
 static DEFINE_MUTEX(vtel_hook_mutex);
 static struct tracepoint *vtel_tp_exit, *vtel_tp_entry;
 static bool vtel_attached;
-static int vtel_svm_layout;
-static u64 vtel_layout_errors;
 static struct kprobe vtel_kp_destroy;
-
-static bool vtel_svm_check(struct kvm_vcpu *vcpu)
-{
-	struct vtel_svm_head *svm = (struct vtel_svm_head *)vcpu;
-	struct vmcb *vmcb01 = svm->vmcb01.ptr;
-
-	if (!vmcb01 || !PAGE_ALIGNED(vmcb01) || !virt_addr_valid(vmcb01))
-		return false;
-	if (__pa(vmcb01) != svm->vmcb01.pa)
-		return false;
-	if (svm->current_vmcb == &svm->vmcb01)
-		return svm->vmcb == vmcb01;
-	/* Running a nested guest: the current VMCB is vmcb02. */
-	return svm->vmcb && PAGE_ALIGNED(svm->vmcb) &&
-	       virt_addr_valid(svm->vmcb);
-}
-
-static noinline unsigned int vtel_svm_layout_first(struct kvm_vcpu *vcpu)
-{
-	int state = vtel_svm_check(vcpu) ? VTEL_LAYOUT_OK : VTEL_LAYOUT_BAD;
-
-	if (cmpxchg(&vtel_svm_layout, VTEL_LAYOUT_UNCHECKED, state) ==
-	    VTEL_LAYOUT_UNCHECKED && state == VTEL_LAYOUT_BAD)
-		pr_err("struct vcpu_svm layout not recognised; exit reasons will read as unknown\n");
-	return READ_ONCE(vtel_svm_layout);
-}
-
-static __always_inline unsigned int vtel_svm_exit_reason(struct kvm_vcpu *vcpu)
-{
-	int layout = READ_ONCE(vtel_svm_layout);
-
-	if (unlikely(layout != VTEL_LAYOUT_OK)) {
-		if (layout == VTEL_LAYOUT_UNCHECKED)
-			layout = vtel_svm_layout_first(vcpu);
-		if (layout != VTEL_LAYOUT_OK)
-			return VTEL_REASON_UNKNOWN;
-	}
-	return vtel_svm_reason(((struct vtel_svm_head *)vcpu)->vmcb->control.exit_code);
-}
-
-/*
- * The probe runs inside vmx_vcpu_run() with the vCPU's VMCS current, so
- * the exit reason is one VMREAD away. Compile-tested only: TCG does not
- * emulate VMX.
- */
-static __always_inline unsigned int vtel_vmx_exit_reason(void)
-{
-	unsigned long reason;
-	bool fail;
-
-	asm volatile("vmread %[field], %[val]\n\t"
-		     "setna %[fail]"
-		     : [val] "=r" (reason), [fail] "=qm" (fail)
-		     : [field] "r" ((unsigned long)VM_EXIT_REASON)
-		     : "cc");
-	if (unlikely(fail))
-		return VTEL_REASON_UNKNOWN;
-	return vtel_vmx_reason(reason);
-}
 
 /*
  * The thread's cgroup v2 id: four dependent loads, no lookup. Probes run
@@ -120,7 +40,7 @@ static __always_inline u64 vtel_current_cgroup_id(void)
 static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 {
 	u64 now = local_clock();
-	struct vtel_pcpu *pc = this_cpu_ptr(vtel_pcpu);
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 	struct vtel_vcpu *vc = vtel_vcpu_get(pc, vcpu, vcpu->kvm,
 					     vcpu->vcpu_id);
 	unsigned int reason;
@@ -135,19 +55,14 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 		}
 	}
 
-	if (isa == VTEL_ISA_SVM)
-		reason = vtel_svm_exit_reason(vcpu);
-	else if (isa == VTEL_ISA_VMX)
-		reason = vtel_vmx_exit_reason();
-	else
-		reason = VTEL_REASON_UNKNOWN;
+	reason = vtel_arch_exit_reason(vcpu, isa);
 	vtel_account_exit(pc, vc, reason, now);
 }
 
 static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
 {
 	u64 now = local_clock();
-	struct vtel_pcpu *pc = this_cpu_ptr(vtel_pcpu);
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 
 	vtel_account_entry(pc, vtel_vcpu_get(pc, vcpu, vcpu->kvm,
 					     vcpu->vcpu_id), now);
@@ -195,7 +110,7 @@ static int vtel_attach(struct module *kvm)
 		       err);
 		return err;
 	}
-	WRITE_ONCE(vtel_svm_layout, VTEL_LAYOUT_UNCHECKED);
+	vtel_arch_attach();
 	err = tracepoint_probe_register(vtel_tp_entry, vtel_probe_entry, NULL);
 	if (err)
 		goto err_kprobe;
@@ -224,9 +139,8 @@ static void vtel_detach(void)
 	tracepoint_synchronize_unregister();
 	unregister_kprobe(&vtel_kp_destroy);
 	WRITE_ONCE(vtel_attached, false);
-	if (READ_ONCE(vtel_svm_layout) == VTEL_LAYOUT_BAD)
-		vtel_layout_errors++;
-	vtel_retire_all();
+	vtel_arch_detach();
+	vtel_vm_retire_all();
 	pr_info("detached from kvm\n");
 }
 
@@ -259,17 +173,12 @@ const char *vtel_hook_vendor(void)
 {
 	if (!vtel_hook_attached())
 		return "none";
-	if (boot_cpu_has(X86_FEATURE_SVM))
-		return "svm";
-	if (boot_cpu_has(X86_FEATURE_VMX))
-		return "vmx";
-	return "unknown";
+	return vtel_arch_vendor();
 }
 
 u64 vtel_hook_layout_errors(void)
 {
-	return vtel_layout_errors +
-	       (READ_ONCE(vtel_svm_layout) == VTEL_LAYOUT_BAD);
+	return vtel_arch_layout_errors();
 }
 
 /* Attaches at once if kvm is already loaded: the notifier replays it. */

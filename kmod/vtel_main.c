@@ -5,7 +5,11 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "vtel.h"
+#include "vtel_cgroup.h"
+#include "vtel_debugfs.h"
+#include "vtel_hook.h"
+#include "vtel_netlink.h"
+#include "vtel_worker.h"
 
 static unsigned int max_vms = 256;
 module_param(max_vms, uint, 0444);
@@ -65,43 +69,43 @@ static int __init vtel_init(void)
 	int err;
 
 	vtel_reason_init();
-	err = vtel_table_init(&lim);
+	err = vtel_worker_init(&lim);
 	if (err)
 		return err;
 	err = vtel_debugfs_init();
 	if (err)
-		goto err_table;
+		goto err_worker;
 	err = vtel_netlink_init();
 	if (err)
 		goto err_debugfs;
-	vtel_table_changed = vtel_changed;
-	vtel_table_set_cg_alive(vtel_cgroup_alive);
+	vtel_worker_set_changed(vtel_changed);
+	vtel_worker_set_cg_alive(vtel_cgroup_alive);
 	err = vtel_hook_init();
 	if (err)
 		goto err_netlink;
 	return 0;
 
 err_netlink:
-	vtel_table_changed = NULL;
-	vtel_table_set_cg_alive(NULL);
-	vtel_table_stop();
+	vtel_worker_set_changed(NULL);
+	vtel_worker_set_cg_alive(NULL);
+	vtel_worker_stop();
 	vtel_netlink_exit();
 err_debugfs:
 	vtel_debugfs_exit();
-err_table:
-	vtel_table_exit();
+err_worker:
+	vtel_worker_exit();
 	return err;
 }
 
 static void __exit vtel_exit(void)
 {
 	vtel_hook_exit();
-	vtel_table_stop();
-	vtel_table_changed = NULL;
-	vtel_table_set_cg_alive(NULL);
+	vtel_worker_stop();
+	vtel_worker_set_changed(NULL);
+	vtel_worker_set_cg_alive(NULL);
 	vtel_netlink_exit();
 	vtel_debugfs_exit();
-	vtel_table_exit();
+	vtel_worker_exit();
 }
 
 module_init(vtel_init);

@@ -12,8 +12,14 @@
 #include <net/genetlink.h>
 #include <uapi/linux/vtel.h>
 
-#include "vtel.h"
+#include "vtel_cg.h"
+#include "vtel_cgroup.h"
 #include "vtel_compat.h"
+#include "vtel_hook.h"
+#include "vtel_netlink.h"
+#include "vtel_table.h"
+#include "vtel_view.h"
+#include "vtel_vm.h"
 
 static bool unprivileged_read;
 module_param(unprivileged_read, bool, 0444);
@@ -110,10 +116,10 @@ static int vtel_vcpu_exists(u32 vm_id, u32 vcpu_id)
 	int err = -ENOENT;
 
 	rcu_read_lock();
-	vtel_for_each_vm(vm) {
+	vtel_vm_for_each(vm) {
 		if (vm->id != vm_id)
 			continue;
-		vtel_for_each_vcpu(vm, vc)
+		vtel_vm_for_each_vcpu(vm, vc)
 			if (vc->vcpu_id == vcpu_id)
 				err = 0;
 		break;
@@ -128,7 +134,7 @@ static bool vtel_vm_exists(u32 vm_id)
 	bool found = false;
 
 	rcu_read_lock();
-	vtel_for_each_vm(vm)
+	vtel_vm_for_each(vm)
 		if (vm->id == vm_id)
 			found = true;
 	rcu_read_unlock();
@@ -153,7 +159,7 @@ static int vtel_cgroup_by_path(const char *want, u64 *id, u32 *level)
 		goto out;
 	}
 	rcu_read_lock();
-	vtel_for_each_cg(cg) {
+	vtel_cg_for_each(cg) {
 		for (i = 0; i <= cg->path.level && i < VTEL_CG_DEPTH &&
 		     n < max; i++)
 			ids[n++] = cg->path.ids[i];
@@ -287,14 +293,14 @@ static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
 {
 	switch (sel->type) {
 	case VTEL_SEL_VM:
-		return vtel_agg_vm(a, sel->vm_id);
+		return vtel_view_vm(a, sel->vm_id);
 	case VTEL_SEL_VCPU:
-		return vtel_agg_vcpu(a, sel->vm_id, sel->vcpu_id);
+		return vtel_view_vcpu(a, sel->vm_id, sel->vcpu_id);
 	case VTEL_SEL_CGROUP:
-		return vtel_agg_cgroup(a, sel->cg_id, sel->cg_level,
+		return vtel_view_cg(a, sel->cg_id, sel->cg_level,
 				       !sel->cg_own);
 	default:
-		return vtel_agg_host(a);
+		return vtel_view_host(a);
 	}
 }
 
@@ -362,8 +368,8 @@ static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	vtel_agg_host(a);
-	vtel_counters(&c);
+	vtel_view_host(a);
+	vtel_table_counters(&c);
 	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
 				VTEL_CMD_GET_STATUS);
 	if (!hdr)
@@ -432,10 +438,10 @@ static int vtel_nl_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (!vtel_may_read(cb->skb, cb->extack))
 		return -EPERM;
-	vtel_counters(&c);
+	vtel_table_counters(&c);
 	cb->seq = c.generation;
 	rcu_read_lock();
-	vtel_for_each_vm(vm) {
+	vtel_vm_for_each(vm) {
 		struct vtel_totals t = {};
 		void *hdr;
 
@@ -446,7 +452,7 @@ static int vtel_nl_dump_vms(struct sk_buff *skb, struct netlink_callback *cb)
 			err = -EMSGSIZE;
 			break;
 		}
-		vtel_totals_vm(vm, &t);
+		vtel_view_vm_totals(vm, &t);
 		if (vtel_put_vm(skb, vm) ||
 		    nla_put_u8(skb, VTEL_A_VM_STATE,
 			       vm->state) ||
@@ -490,13 +496,13 @@ static int vtel_nl_dump_vcpus(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long idx = 0;
 	int err = 0;
 
-	vtel_counters(&c);
+	vtel_table_counters(&c);
 	cb->seq = c.generation;
 	rcu_read_lock();
-	vtel_for_each_vm(vm) {
+	vtel_vm_for_each(vm) {
 		if (vm->id != cb->args[0])
 			continue;
-		vtel_for_each_vcpu(vm, vc) {
+		vtel_vm_for_each_vcpu(vm, vc) {
 			struct vtel_totals t = {};
 			void *hdr;
 
@@ -507,7 +513,7 @@ static int vtel_nl_dump_vcpus(struct sk_buff *skb, struct netlink_callback *cb)
 				err = -EMSGSIZE;
 				break;
 			}
-			vtel_totals_vcpu(vc, &t);
+			vtel_view_vcpu_totals(vc, &t);
 			if (nla_put_u32(skb, VTEL_A_VM_ID, vm->id) ||
 			    nla_put_u32(skb, VTEL_A_VCPU_ID, vc->vcpu_id) ||
 			    nla_put_u32(skb, VTEL_A_TID, vc->tid) ||
@@ -559,7 +565,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	if (sel.type == VTEL_SEL_VM || sel.type == VTEL_SEL_VCPU) {
 		rcu_read_lock();
-		vtel_for_each_vm(vm)
+		vtel_vm_for_each(vm)
 			if (vm->id == sel.vm_id && vtel_put_vm(msg, vm))
 				goto out_unlock;
 		rcu_read_unlock();
@@ -634,7 +640,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	}
 	d->hist = attrs[VTEL_A_FLAGS] &&
 		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
-	d->n = vtel_agg_order(&d->agg, only, d->order);
+	d->n = vtel_view_order(&d->agg, only, d->order);
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
 	return 0;
@@ -736,10 +742,10 @@ static int vtel_nl_start_cgroups(struct netlink_callback *cb)
 
 	if (!vtel_may_read(cb->skb, cb->extack))
 		return -EPERM;
-	d = kvmalloc(struct_size(d, e, vtel_cgroup_ids_max()), GFP_KERNEL);
+	d = kvmalloc(struct_size(d, e, vtel_view_cg_ids_max()), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
-	d->n = vtel_cgroup_ids(d->e, vtel_cgroup_ids_max());
+	d->n = vtel_view_cg_ids(d->e, vtel_view_cg_ids_max());
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
 	return 0;
@@ -761,7 +767,7 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 	struct vtel_cg_dump *d = (void *)cb->args[0];
 	struct vtel_counters c;
 
-	vtel_counters(&c);
+	vtel_table_counters(&c);
 	cb->seq = c.generation;
 	while (cb->args[1] < d->n) {
 		u64 id = d->e[cb->args[1]].id;
@@ -769,8 +775,8 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 		struct vtel_totals own = {}, all = {};
 		void *hdr;
 
-		vtel_totals_cgroup(id, level, false, &own);
-		vtel_totals_cgroup(id, level, true, &all);
+		vtel_view_cg_totals(id, level, false, &own);
+		vtel_view_cg_totals(id, level, true, &all);
 		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_CGROUPS);
 		if (!hdr)
 			break;
@@ -789,7 +795,7 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 
 static int vtel_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	vtel_reset();
+	vtel_view_reset();
 	return 0;
 }
 
@@ -809,7 +815,7 @@ static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 	nest = nla_nest_start(msg, VTEL_A_CONFIG);
 	if (!nest ||
-	    nla_put_u64_64bit(msg, VTEL_C_SLOW_NS, READ_ONCE(vtel_slow_ns),
+	    nla_put_u64_64bit(msg, VTEL_C_SLOW_NS, READ_ONCE(vtel_table.slow_ns),
 			      VTEL_C_PAD) ||
 	    nla_put_u32(msg, VTEL_C_EVENT_RATE, READ_ONCE(vtel_event_rate)) ||
 	    nla_put_u8(msg, VTEL_C_UNPRIVILEGED_READ, unprivileged_read) ||
@@ -840,7 +846,7 @@ static int vtel_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	if (tb[VTEL_C_SLOW_NS])
-		WRITE_ONCE(vtel_slow_ns, nla_get_u64(tb[VTEL_C_SLOW_NS]));
+		WRITE_ONCE(vtel_table.slow_ns, nla_get_u64(tb[VTEL_C_SLOW_NS]));
 	if (tb[VTEL_C_EVENT_RATE])
 		WRITE_ONCE(vtel_event_rate, nla_get_u32(tb[VTEL_C_EVENT_RATE]));
 	return 0;
@@ -941,7 +947,7 @@ static void vtel_send_event(const struct vtel_vm *vm, enum vtel_event ev)
 	if (!hdr)
 		goto free;
 	rcu_read_lock();
-	vtel_totals_vm(vm, &t);
+	vtel_view_vm_totals(vm, &t);
 	rcu_read_unlock();
 	if (nla_put_u8(msg, VTEL_A_EVENT, ev) || vtel_put_vm(msg, vm) ||
 	    (ev == VTEL_EVENT_VM_STOP && vtel_put_totals(msg, &t)))
@@ -960,7 +966,7 @@ void vtel_netlink_sync(void)
 {
 	struct vtel_vm *vm;
 
-	list_for_each_entry_rcu(vm, &vtel_vms, node, true) {
+	list_for_each_entry_rcu(vm, &vtel_table.vms, node, true) {
 		if (!vm->announced_start) {
 			vm->announced_start = true;
 			vtel_send_event(vm, VTEL_EVENT_VM_START);

@@ -7,7 +7,7 @@ if [ ! -x "$CP" ]; then
 	mkdir -p "${VTEL_CACHE:-/var/tmp/vtel-cache}"
 	tar -C "${VTEL_CACHE:-/var/tmp/vtel-cache}" -xf /usr/src/linux-source-6.12.tar.xz
 fi
-files=$(ls kmod/*.c kmod/*.h kmod/tests/*.c include/uapi/linux/*.h 2>/dev/null)
+files=$(ls kmod/*.c kmod/*.h kmod/tests/*.c kmod/tests/*.h include/uapi/linux/*.h 2>/dev/null)
 # vtel is an external module: no MAINTAINERS, no in-tree paths.
 bad=0
 for f in $files; do

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hot path, inlined into the kvm_exit/kvm_entry probes: find the vCPU
+ * record, apply a pending lazy reset, count and time the exit. Nothing
+ * else belongs here.
+ */
+#ifndef _VTEL_ACCOUNT_H
+#define _VTEL_ACCOUNT_H
+
+#include "vtel.h"
+#include "vtel_seg.h"
+#include "vtel_table.h"
+#include "vtel_vm.h"
+
+/*
+ * Called from the probes with preemption disabled, like all of this. The
+ * vCPU record is found through a per-CPU one-entry cache; a miss (the
+ * thread moved, or vCPUs share the CPU) costs one RCU hash lookup.
+ */
+static __always_inline struct vtel_vcpu *
+vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
+	      u32 vcpu_id)
+{
+	struct vtel_vcpu *vc = pc->cache;
+
+	if (likely(vc && vc->key == vcpu_key))
+		return vc;
+	vc = vtel_vm_lookup_vcpu(vcpu_key, vm_key, vcpu_id);
+	pc->cache = vc;
+	return vc;
+}
+
+static __always_inline void vtel_account_sync(struct vtel_pcpu *pc,
+					      struct vtel_vcpu *vc,
+					      struct vtel_seg *seg)
+{
+	u32 gen = READ_ONCE(vtel_table.reset_gen);
+
+	if (unlikely(pc->reset_gen != gen))
+		vtel_table_pcpu_reset(pc, gen);
+	if (unlikely(seg->reset_gen != gen)) {
+		vtel_seg_zero(seg, gen);
+		vc->pending = 0;
+	}
+}
+
+/* kvm_exit: count the exit, add the guest time since the last entry. */
+static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
+					      struct vtel_vcpu *vc,
+					      unsigned int reason, u64 now)
+{
+	struct vtel_seg *seg = vc ? vc->seg : NULL;
+	u8 slot;
+
+	if (unlikely(!seg)) {
+		/* No record: counted per CPU only, never lost. */
+		if (unlikely(pc->reset_gen != READ_ONCE(vtel_table.reset_gen)))
+			vtel_table_pcpu_reset(pc,
+					      READ_ONCE(vtel_table.reset_gen));
+		pc->exits++;
+		pc->untracked_exits++;
+		pc->untracked[reason]++;
+		return;
+	}
+	vtel_account_sync(pc, vc, seg);
+	pc->exits++;
+	if (likely(vc->last_entry_ns && now > vc->last_entry_ns)) {
+		u64 d = now - vc->last_entry_ns;
+
+		seg->guest_ns += d;
+		pc->guest_ns += d;
+	}
+	vc->last_exit_ns = now;
+	vc->in_exit = true;
+	seg->exits++;
+	slot = seg->slot_of[reason];
+	if (unlikely(!slot))
+		slot = vtel_seg_slot_new(seg, reason);
+	if (likely(slot)) {
+		seg->slot[slot - 1].count++;
+	} else {
+		seg->reason_overflow++;
+		pc->untracked[reason]++;
+	}
+	vc->pending = slot;
+}
+
+/* kvm_entry: time the exit being handled. */
+static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
+					       struct vtel_vcpu *vc, u64 now)
+{
+	struct vtel_seg *seg;
+
+	if (unlikely(!vc))
+		return;
+	seg = vc->seg;
+	if (likely(seg && vc->in_exit)) {
+		u64 d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
+
+		vtel_account_sync(pc, vc, seg);
+		if (likely(vc->pending))
+			vtel_stats_time(&seg->slot[vc->pending - 1], d);
+		seg->handling_ns += d;
+		pc->handling_ns += d;
+		if (unlikely(d > READ_ONCE(vtel_table.slow_ns)))
+			seg->slow_exits++;
+		vc->in_exit = false;
+	}
+	vc->last_entry_ns = now;
+}
+
+#endif /* _VTEL_ACCOUNT_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Segments: reason slots, the lazy reset of a segment and the folding of
+ * one segment into another.
+ */
+#include <linux/string.h>
+
+#include "vtel_seg.h"
+
+void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
+{
+	seg->exits = 0;
+	seg->guest_ns = 0;
+	seg->handling_ns = 0;
+	seg->reason_overflow = 0;
+	seg->slow_exits = 0;
+	seg->nr_slots = 0;
+	memset(seg->slot_of, 0, sizeof(seg->slot_of));
+	memset(seg->slot, 0, sizeof(seg->slot));
+	/* Publish the zeroed counters before the generation readers check. */
+	smp_store_release(&seg->reset_gen, gen);
+}
+
+/* First use of @reason in @seg: its slot + 1, or 0 if the slots are full. */
+u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
+{
+	u8 slot = seg->nr_slots;
+
+	if (slot >= VTEL_SEG_SLOTS)
+		return 0;
+	seg->reason_of[slot] = reason;
+	seg->slot_of[reason] = slot + 1;
+	/* Readers walk [0, nr_slots): publish the slot after its reason. */
+	smp_store_release(&seg->nr_slots, slot + 1);
+	return slot + 1;
+}
+
+/* Adds @src into @dst, slot by slot; under vtel_table.fold_mutex. */
+void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
+{
+	unsigned int i;
+
+	if (!vtel_seg_current(src))
+		return;
+	/* A record created while a reset ran: bring it to this generation. */
+	if (!vtel_seg_current(dst))
+		vtel_seg_zero(dst, READ_ONCE(vtel_table.reset_gen));
+	dst->exits += src->exits;
+	dst->guest_ns += src->guest_ns;
+	dst->handling_ns += src->handling_ns;
+	dst->slow_exits += src->slow_exits;
+	dst->reason_overflow += src->reason_overflow;
+	for (i = 0; i < src->nr_slots; i++) {
+		unsigned int r = src->reason_of[i];
+		u8 slot = dst->slot_of[r];
+
+		if (!slot)
+			slot = vtel_seg_slot_new(dst, r);
+		if (slot)
+			vtel_stats_merge(&dst->slot[slot - 1], &src->slot[i]);
+		else
+			dst->reason_overflow += src->slot[i].count;
+	}
+}

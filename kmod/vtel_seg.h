@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Segments: the exit statistics of one vCPU while its thread was in one
+ * cgroup, with a slot per exit reason seen, and their lazy reset.
+ */
+#ifndef _VTEL_SEG_H
+#define _VTEL_SEG_H
+
+#include "vtel.h"
+#include "vtel_table.h"
+
+u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason);
+void vtel_seg_zero(struct vtel_seg *seg, u32 gen);
+void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src);
+
+/* A segment last zeroed before the latest reset reads as zero. */
+static inline bool vtel_seg_current(const struct vtel_seg *seg)
+{
+	/* Pairs with vtel_seg_zero(): counters read after are zeroed. */
+	return smp_load_acquire(&seg->reset_gen) ==
+	       READ_ONCE(vtel_table.reset_gen);
+}
+
+#endif /* _VTEL_SEG_H */

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Summed views. Readers walk the records under RCU and hold
+ * vtel_table.fold_mutex, so a VM being evicted or a cgroup being released
+ * is seen either in its record or in what it was folded into, once.
+ */
+#include <linux/minmax.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "vtel_cg.h"
+#include "vtel_seg.h"
+#include "vtel_table.h"
+#include "vtel_view.h"
+#include "vtel_vm.h"
+
+static void vtel_totals_seg(const struct vtel_seg *seg, struct vtel_totals *t)
+{
+	if (!vtel_seg_current(seg))
+		return;
+	t->exits += READ_ONCE(seg->exits);
+	t->handling_ns += READ_ONCE(seg->handling_ns);
+	t->guest_ns += READ_ONCE(seg->guest_ns);
+	t->slow_exits += READ_ONCE(seg->slow_exits);
+	t->reason_overflow += READ_ONCE(seg->reason_overflow);
+}
+
+/* Adds one vCPU's totals; caller holds rcu_read_lock(). */
+void vtel_view_vcpu_totals(const struct vtel_vcpu *vc, struct vtel_totals *t)
+{
+	const struct vtel_seg *seg;
+
+	t->nr_vcpus++;
+	list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
+		vtel_totals_seg(seg, t);
+}
+
+/* Adds a VM's totals; caller holds rcu_read_lock(). */
+void vtel_view_vm_totals(const struct vtel_vm *vm, struct vtel_totals *t)
+{
+	const struct vtel_vcpu *vc;
+
+	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node)
+		vtel_view_vcpu_totals(vc, t);
+}
+
+/*
+ * Adds a cgroup's own totals; caller holds rcu_read_lock(). Its vCPU count
+ * is the vCPU segments it holds: vCPUs of live and retired VMs that ran in
+ * it.
+ */
+static void vtel_totals_cg(const struct vtel_cg *cg, struct vtel_totals *t)
+{
+	const struct vtel_seg *seg;
+
+	list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
+		t->nr_vcpus++;
+		vtel_totals_seg(seg, t);
+	}
+	vtel_totals_seg(&cg->departed, t);
+}
+
+static void vtel_agg_add_seg(struct vtel_agg *a, const struct vtel_seg *seg)
+{
+	unsigned int i, n;
+
+	vtel_totals_seg(seg, &a->t);
+	if (!vtel_seg_current(seg))
+		return;
+	/* Pairs with vtel_seg_slot_new(): slots below nr_slots are set up. */
+	n = smp_load_acquire(&seg->nr_slots);
+	for (i = 0; i < n; i++)
+		vtel_stats_merge(&a->reason[seg->reason_of[i]], &seg->slot[i]);
+}
+
+static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
+{
+	const struct vtel_seg *seg;
+
+	a->t.nr_vcpus++;
+	list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
+		vtel_agg_add_seg(a, seg);
+}
+
+static void vtel_agg_add_vm(struct vtel_agg *a, const struct vtel_vm *vm)
+{
+	const struct vtel_vcpu *vc;
+
+	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node)
+		vtel_agg_add_vcpu(a, vc);
+}
+
+static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
+{
+	unsigned int i;
+
+	dst->t.exits += src->t.exits;
+	dst->t.handling_ns += src->t.handling_ns;
+	dst->t.guest_ns += src->t.guest_ns;
+	dst->t.untracked_exits += src->t.untracked_exits;
+	dst->t.reason_overflow += src->t.reason_overflow;
+	dst->t.slow_exits += src->t.slow_exits;
+	dst->t.cg_stale_exits += src->t.cg_stale_exits;
+	for (i = 0; i < VTEL_MAX_REASONS; i++)
+		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
+}
+
+/* The exits of a CPU that no segment holds. */
+static void vtel_agg_add_untracked(struct vtel_agg *a,
+				   const struct vtel_pcpu *pc)
+{
+	unsigned int i;
+
+	if (READ_ONCE(pc->reset_gen) != READ_ONCE(vtel_table.reset_gen))
+		return;
+	a->t.exits += READ_ONCE(pc->untracked_exits);
+	a->t.untracked_exits += READ_ONCE(pc->untracked_exits);
+	a->t.cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
+	for (i = 0; i < VTEL_MAX_REASONS; i++)
+		a->reason[i].count += READ_ONCE(pc->untracked[i]);
+}
+
+/*
+ * Host view: every VM record (live and retired), what evicted VMs left
+ * behind, and the exits of vCPUs that had no record.
+ */
+int vtel_view_host(struct vtel_agg *a)
+{
+	struct vtel_vm *vm;
+	int cpu;
+
+	memset(a, 0, sizeof(*a));
+	mutex_lock(&vtel_table.fold_mutex);
+	rcu_read_lock();
+	vtel_vm_for_each(vm)
+		vtel_agg_add_vm(a, vm);
+	rcu_read_unlock();
+	for_each_possible_cpu(cpu)
+		vtel_agg_add_untracked(a, per_cpu_ptr(vtel_table.pcpu, cpu));
+	if (vtel_table.evicted)
+		vtel_agg_add(a, vtel_table.evicted);
+	mutex_unlock(&vtel_table.fold_mutex);
+	/* Evicted vCPUs are gone: count the tracked ones. */
+	a->t.nr_vcpus = READ_ONCE(vtel_table.cnt.vcpus);
+	return 0;
+}
+
+int vtel_view_vm(struct vtel_agg *a, u32 vm_id)
+{
+	struct vtel_vm *vm;
+	int err = -ENOENT;
+
+	memset(a, 0, sizeof(*a));
+	mutex_lock(&vtel_table.fold_mutex);
+	rcu_read_lock();
+	vtel_vm_for_each(vm) {
+		if (vm->id == vm_id) {
+			vtel_agg_add_vm(a, vm);
+			err = 0;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_table.fold_mutex);
+	return err;
+}
+
+int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
+{
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+	int err = -ENOENT;
+
+	memset(a, 0, sizeof(*a));
+	mutex_lock(&vtel_table.fold_mutex);
+	rcu_read_lock();
+	vtel_vm_for_each(vm) {
+		if (vm->id != vm_id)
+			continue;
+		vtel_vm_for_each_vcpu(vm, vc) {
+			if (vc->vcpu_id == vcpu_id) {
+				vtel_agg_add_vcpu(a, vc);
+				err = 0;
+				break;
+			}
+		}
+		break;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_table.fold_mutex);
+	return err;
+}
+
+/*
+ * A cgroup's view: its own segments and departed numbers, and with
+ * @rollup those of every tracked descendant. -ENOENT if nothing is known
+ * of it (a cgroup with no record and no tracked descendant is not an error
+ * for a rollup: it reads as zero).
+ */
+int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup)
+{
+	const struct vtel_seg *seg;
+	struct vtel_cg *cg;
+	int err = rollup ? 0 : -ENOENT;
+
+	memset(a, 0, sizeof(*a));
+	mutex_lock(&vtel_table.fold_mutex);
+	rcu_read_lock();
+	vtel_cg_for_each(cg) {
+		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
+			continue;
+		list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
+			a->t.nr_vcpus++;
+			vtel_agg_add_seg(a, seg);
+		}
+		vtel_agg_add_seg(a, &cg->departed);
+		if (rollup)
+			vtel_agg_add_seg(a, &cg->removed);
+		err = 0;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_table.fold_mutex);
+	return err;
+}
+
+/* Totals of a cgroup, alone or with its descendants. */
+int vtel_view_cg_totals(u64 id, u32 level, bool rollup, struct vtel_totals *t)
+{
+	struct vtel_cg *cg;
+	int err = rollup ? 0 : -ENOENT;
+
+	mutex_lock(&vtel_table.fold_mutex);
+	rcu_read_lock();
+	vtel_cg_for_each(cg) {
+		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
+			continue;
+		vtel_totals_cg(cg, t);
+		if (rollup)
+			vtel_totals_seg(&cg->removed, t);
+		err = 0;
+	}
+	rcu_read_unlock();
+	mutex_unlock(&vtel_table.fold_mutex);
+	return err;
+}
+
+static int vtel_cmp_cg_ent(const void *a, const void *b)
+{
+	u64 x = ((const struct vtel_cg_ent *)a)->id;
+	u64 y = ((const struct vtel_cg_ent *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The cgroups vCPU threads ran in and all their ancestors, by increasing
+ * id, at most @max of them. Returns how many were written to @e.
+ */
+u32 vtel_view_cg_ids(struct vtel_cg_ent *e, u32 max)
+{
+	struct vtel_cg *cg;
+	u32 i, n = 0, out = 0;
+
+	rcu_read_lock();
+	vtel_cg_for_each(cg) {
+		u32 top = min_t(u32, cg->path.level, VTEL_CG_DEPTH - 1);
+
+		for (i = 0; i <= top && n < max; i++) {
+			e[n].id = i == cg->path.level ? cg->path.id :
+				  cg->path.ids[i];
+			e[n++].level = i;
+		}
+		if (cg->path.level >= VTEL_CG_DEPTH && n < max) {
+			e[n].id = cg->path.id;
+			e[n++].level = cg->path.level;
+		}
+	}
+	rcu_read_unlock();
+	sort(e, n, sizeof(*e), vtel_cmp_cg_ent, NULL);
+	for (i = 0; i < n; i++)
+		if (!out || e[out - 1].id != e[i].id)
+			e[out++] = e[i];
+	return out;
+}
+
+/* Room for every id vtel_view_cg_ids() can return. */
+u32 vtel_view_cg_ids_max(void)
+{
+	return vtel_table.lim.max_cgroups * (VTEL_CG_DEPTH + 1);
+}
+
+static int vtel_cmp_count(const void *a, const void *b, const void *priv)
+{
+	const struct vtel_agg *agg = priv;
+	u64 ca = agg->reason[*(const u16 *)a].count;
+	u64 cb = agg->reason[*(const u16 *)b].count;
+
+	if (ca != cb)
+		return ca < cb ? 1 : -1;
+	return *(const u16 *)a - *(const u16 *)b;
+}
+
+/*
+ * The reasons of @a that saw exits, by decreasing count; with @only >= 0
+ * just that one. Returns how many were written to @order.
+ */
+unsigned int vtel_view_order(const struct vtel_agg *a, int only,
+			     u16 order[VTEL_MAX_REASONS])
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VTEL_MAX_REASONS; i++)
+		if ((a->reason[i].count || a->reason[i].timed) &&
+		    (only < 0 || only == i))
+			order[n++] = i;
+	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, a);
+	return n;
+}
+
+/*
+ * Moves an evicted VM's numbers to the host and cgroup totals; the worker,
+ * under vtel_table.fold_mutex and rcu_read_lock().
+ */
+void vtel_view_fold_vm(struct vtel_vm *vm)
+{
+	struct vtel_vcpu *vc;
+	struct vtel_seg *seg;
+
+	if (vtel_table.evicted)
+		vtel_agg_add_vm(vtel_table.evicted, vm);
+	list_for_each_entry(vc, &vm->vcpus, vm_node) {
+		list_for_each_entry(seg, &vc->segs, vcpu_node) {
+			struct vtel_cg *cg = READ_ONCE(seg->cg);
+
+			if (cg)
+				vtel_seg_fold(&cg->departed, seg);
+		}
+	}
+}
+
+/*
+ * Reset is lazy: bumping the generation makes every record read as zero,
+ * and each vCPU and CPU zeroes its own counters on its next event. Nothing
+ * ever writes another CPU's or vCPU's hot counters.
+ */
+void vtel_view_reset(void)
+{
+	struct vtel_cg *cg;
+	u32 gen;
+
+	mutex_lock(&vtel_table.fold_mutex);
+	gen = vtel_table.reset_gen + 1;
+	if (vtel_table.evicted)
+		memset(vtel_table.evicted, 0, sizeof(*vtel_table.evicted));
+	/* Departed totals are written only under this mutex. */
+	rcu_read_lock();
+	vtel_cg_for_each(cg) {
+		vtel_seg_zero(&cg->departed, gen);
+		vtel_seg_zero(&cg->removed, gen);
+	}
+	rcu_read_unlock();
+	WRITE_ONCE(vtel_table.reset_gen, gen);
+	mutex_unlock(&vtel_table.fold_mutex);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The summed views debugfs and netlink read: the host, a VM, a vCPU and a
+ * cgroup (its own or with its descendants), the id lists the dumps walk,
+ * and the two operations that move every view's numbers: the folding of
+ * an evicted VM and the reset.
+ */
+#ifndef _VTEL_VIEW_H
+#define _VTEL_VIEW_H
+
+#include "vtel.h"
+
+int vtel_view_host(struct vtel_agg *a);
+int vtel_view_vm(struct vtel_agg *a, u32 vm_id);
+int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
+int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup);
+void vtel_view_vm_totals(const struct vtel_vm *vm, struct vtel_totals *t);
+void vtel_view_vcpu_totals(const struct vtel_vcpu *vc, struct vtel_totals *t);
+int vtel_view_cg_totals(u64 id, u32 level, bool rollup, struct vtel_totals *t);
+unsigned int vtel_view_order(const struct vtel_agg *a, int only,
+			     u16 order[VTEL_MAX_REASONS]);
+u32 vtel_view_cg_ids(struct vtel_cg_ent *e, u32 max);
+u32 vtel_view_cg_ids_max(void);
+void vtel_view_fold_vm(struct vtel_vm *vm);
+void vtel_view_reset(void);
+
+#endif /* _VTEL_VIEW_H */
