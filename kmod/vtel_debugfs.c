@@ -3,7 +3,7 @@
  * Human-readable views under /sys/kernel/debug/vtel/. The format is
  * documented in Documentation/debugfs.rst; netlink is the stable ABI.
  *
- * Per-VM directories are created and removed by the table worker
+ * Per-VM directories are created and removed by the worker
  * (vtel_debugfs_sync). Files hold VM and vCPU ids, never record pointers:
  * every read looks the VM up again, so a file may outlive its VM safely.
  */
@@ -470,7 +470,7 @@ static void vtel_dbg_sync_cgroups(void)
 }
 
 /*
- * Bring vm/ in line with the table. Runs from the table worker, the only
+ * Bring vm/ in line with the table. Runs from the worker, the only
  * context that frees records, so the lists can be walked while sleeping.
  */
 void vtel_debugfs_sync(void)

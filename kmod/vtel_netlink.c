@@ -961,7 +961,7 @@ drop:
 	WRITE_ONCE(vtel_events_dropped, vtel_events_dropped + 1);
 }
 
-/* From the table worker, the only context that frees VM records. */
+/* From the worker (vtel_worker.c), the only context that frees VM records. */
 void vtel_netlink_sync(void)
 {
 	struct vtel_vm *vm;
