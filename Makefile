@@ -6,8 +6,9 @@
 #   make install         module, CLI, man pages, completion, boot config
 #                        (DESTDIR, PREFIX, KVER/KDIR; packaging/install.mk)
 #   make dkms-install    the module through DKMS (make dkms-uninstall)
-#   make modules-all     vtel.ko for every installed kernel, W=1, no warnings
-#   make deps            install what building and testing need (Debian)
+#   make modules-all     vtel.ko for every supported kernel, W=1, no warnings
+#   make deps            install what building and testing need (Debian),
+#                        and make the sid chroot and lab kernel (deps-sid)
 #   make check           every test; ends with "N passed, N failed"
 #   make lab             boot the QEMU lab, run VMs, show what vtel sees
 #   make lab-debug       the lab on a lockdep/KASAN/kmemleak kernel, with stress
@@ -19,17 +20,22 @@ REPO := $(CURDIR)
 VTEL_CACHE ?= /var/tmp/vtel-cache
 export VTEL_CACHE
 
-# Newest installed kernel of each supported series.
+# Newest installed kernel of each supported series, and sid's.
 KVERS ?= $(shell tests/kernels.sh)
+
+# Make in the kernel's build dir: on the host for the Debian 12 kernels, in
+# the sid chroot (tests/sid/run.sh) for sid's, whose gcc the host lacks.
+kmake = $(if $(wildcard /lib/modules/$(1)/build),,tests/sid/run.sh) \
+	$(MAKE) -C /lib/modules/$(1)/build M=$(REPO)/build/$(1)
 
 DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
-	dkms prometheus-node-exporter \
+	dkms prometheus-node-exporter mmdebstrap \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
-.PHONY: all cli module modules-all sparse checkpatch deps deps-ok check lab kunit \
+.PHONY: all cli module modules-all sparse checkpatch deps deps-ok deps-sid check lab kunit \
 	lab-debug bench clean
 
 all: module cli
@@ -51,29 +57,32 @@ build/%/Kbuild: Kbuild $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)
 	@touch -h build/$*/Kbuild
 
 build/%/vtel.ko: build/%/Kbuild FORCE
-	$(MAKE) -C /lib/modules/$*/build M=$(REPO)/build/$* W=1 modules 2>&1 | \
+	+$(call kmake,$*) W=1 modules 2>&1 | \
 		tee build/$*/build.log
 	@! grep -E 'warning:|error:' build/$*/build.log
 
 modules-all: $(foreach k,$(KVERS),build/$(k)/vtel.ko)
 
 sparse: $(foreach k,$(KVERS),build/$(k)/Kbuild)
-	@for k in $(KVERS); do \
-		$(MAKE) -C /lib/modules/$$k/build M=$(REPO)/build/$$k C=2 \
-			modules 2>&1 | tee build/$$k/sparse.log; \
-		! grep -E 'warning:|error:' build/$$k/sparse.log || exit 1; \
-	done
+	+@$(foreach k,$(KVERS),\
+		$(call kmake,$(k)) C=2 modules 2>&1 | tee build/$(k)/sparse.log; \
+		! grep -E 'warning:|error:|not available' build/$(k)/sparse.log || exit 1;)
 
 checkpatch:
 	tests/checkpatch.sh
 
 deps-ok:
-	@dpkg -s $(DEPS) >/dev/null 2>&1
+	@dpkg -s $(DEPS) >/dev/null 2>&1 && tests/sid/setup.sh --check
 
 deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends $(DEPS)
+	$(MAKE) deps-sid
+
+# The sid build chroot and lab kernel, cached in $(VTEL_CACHE)/sid.
+deps-sid:
+	tests/sid/setup.sh
 
 kunit:
 	tests/kunit/run.sh

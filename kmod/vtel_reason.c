@@ -4,6 +4,10 @@
  * VMX_EXIT_REASONS so that names and codes always match the headers vtel
  * is compiled against. Nothing here hard-codes the length of either table.
  *
+ * Codes are u64, the width of the VMCB's EXITCODE: the headers give
+ * SVM_EXIT_ERR as -1 (6.1, 6.12) or -1ull (7.2), U64_MAX either way, and
+ * every other code fits in 32 bits (the KUnit suite checks both).
+ *
  * The uapi headers are included by their uapi/ path: it resolves on x86
  * and under UML (whose include path has arch/x86/include) alike, while
  * <asm/svm.h> would pick the x86-internal header or nothing.
@@ -21,7 +25,7 @@
 #include "vtel_reason.h"
 
 struct vtel_reason_ent {
-	u32 code;
+	u64 code;
 	const char *name;
 };
 
@@ -51,7 +55,7 @@ void vtel_reason_init(void)
 	BUILD_BUG_ON(VTEL_NR_REASONS > VTEL_MAX_REASONS);
 
 	for (i = VTEL_NR_SVM; i-- > 0;) {
-		u32 code = vtel_svm_ents[i].code;
+		u64 code = vtel_svm_ents[i].code;
 		u8 idx = VTEL_SVM_FIRST + i;
 
 		if (code - VTEL_SVM_LO_BASE < VTEL_SVM_WINDOW)
@@ -61,7 +65,7 @@ void vtel_reason_init(void)
 	}
 
 	for (i = VTEL_NR_VMX; i-- > 0;) {
-		u32 code = vtel_vmx_ents[i].code;
+		u64 code = vtel_vmx_ents[i].code;
 
 		if (code < VTEL_VMX_WINDOW)
 			WRITE_ONCE(vtel_vmx_basic[code], VTEL_VMX_FIRST + i);
@@ -73,10 +77,9 @@ unsigned int vtel_svm_reason_slow(u64 exit_code)
 {
 	unsigned int i;
 
-	if (exit_code == U64_MAX)
-		exit_code = U32_MAX;
-	if (exit_code > U32_MAX)
-		return VTEL_REASON_UNKNOWN;
+	/* A 32-bit exit_code field (before 7.x) holds SVM_EXIT_ERR so. */
+	if (exit_code == U32_MAX)
+		exit_code = U64_MAX;
 
 	for (i = 0; i < VTEL_NR_SVM; i++)
 		if (vtel_svm_ents[i].code == exit_code)
@@ -119,11 +122,15 @@ enum vtel_isa vtel_reason_isa(unsigned int idx)
 	return (enum vtel_isa)0;
 }
 
+/*
+ * The 32-bit code userspace sees (netlink), as kvm_exit and perf print it:
+ * SVM_EXIT_ERR is 0xffffffff.
+ */
 u32 vtel_reason_code(unsigned int idx)
 {
 	const struct vtel_reason_ent *e = vtel_reason_ent(idx);
 
-	return e ? e->code : 0;
+	return e ? lower_32_bits(e->code) : 0;
 }
 
 /*

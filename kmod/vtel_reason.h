@@ -49,8 +49,8 @@ unsigned int vtel_vmx_reason_slow(u32 basic);
 void vtel_reason_init(void);
 
 /*
- * SVM exit code (the kvm_exit exit_reason, a u32) to index. SVM_EXIT_ERR is
- * accepted both as 0xffffffff and sign-extended to U64_MAX.
+ * SVM exit code (the VMCB's exit_code, u32 before 7.x and u64 since) to
+ * index. SVM_EXIT_ERR is accepted both as 0xffffffff and as U64_MAX.
  */
 static inline unsigned int vtel_svm_reason(u64 exit_code)
 {

@@ -16,14 +16,14 @@
 #include "../vtel_reason.h"
 
 struct ref_ent {
-	u32 code;
+	u64 code;
 	const char *name;
 };
 
 static const struct ref_ent ref_svm[] = { SVM_EXIT_REASONS };
 static const struct ref_ent ref_vmx[] = { VMX_EXIT_REASONS };
 
-static bool ref_has(const struct ref_ent *ref, unsigned int n, u32 code)
+static bool ref_has(const struct ref_ent *ref, unsigned int n, u64 code)
 {
 	unsigned int i;
 
@@ -33,14 +33,18 @@ static bool ref_has(const struct ref_ent *ref, unsigned int n, u32 code)
 	return false;
 }
 
-/* The design relies on codes, and names ignoring case, being unique. */
+/*
+ * The design relies on codes, their low 32 bits (what netlink carries) and
+ * names ignoring case being unique.
+ */
 static void vtel_reason_test_headers_unique(struct kunit *test)
 {
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(ref_svm); i++)
 		for (j = i + 1; j < ARRAY_SIZE(ref_svm); j++) {
-			KUNIT_EXPECT_NE(test, ref_svm[i].code, ref_svm[j].code);
+			KUNIT_EXPECT_NE(test, lower_32_bits(ref_svm[i].code),
+					lower_32_bits(ref_svm[j].code));
 			KUNIT_EXPECT_NE(test, strcasecmp(ref_svm[i].name,
 							 ref_svm[j].name), 0);
 		}
@@ -50,6 +54,26 @@ static void vtel_reason_test_headers_unique(struct kunit *test)
 			KUNIT_EXPECT_NE(test, strcasecmp(ref_vmx[i].name,
 							 ref_vmx[j].name), 0);
 		}
+}
+
+/*
+ * SVM_EXIT_ERR is -1 or -1ull depending on the kernel: U64_MAX as a u64
+ * code either way. Every other code fits in 32 bits; VMX's in 16.
+ */
+static void vtel_reason_test_code_widths(struct kunit *test)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, (u64)SVM_EXIT_ERR, U64_MAX);
+	KUNIT_EXPECT_TRUE(test, ref_has(ref_svm, ARRAY_SIZE(ref_svm),
+					U64_MAX));
+	for (i = 0; i < ARRAY_SIZE(ref_svm); i++)
+		if (ref_svm[i].code != U64_MAX)
+			KUNIT_EXPECT_LE_MSG(test, ref_svm[i].code, (u64)U32_MAX,
+					    "%s", ref_svm[i].name);
+	for (i = 0; i < ARRAY_SIZE(ref_vmx); i++)
+		KUNIT_EXPECT_LE_MSG(test, ref_vmx[i].code, (u64)0xffff, "%s",
+				    ref_vmx[i].name);
 }
 
 static void vtel_reason_test_layout(struct kunit *test)
@@ -90,10 +114,11 @@ static void check_svm_roundtrip(struct kunit *test)
 		const struct ref_ent *e = &ref_svm[i];
 
 		idx = vtel_svm_reason(e->code);
-		KUNIT_EXPECT_EQ_MSG(test, idx, 1 + i, "svm %#x", e->code);
+		KUNIT_EXPECT_EQ_MSG(test, idx, 1 + i, "svm %#llx", e->code);
 		KUNIT_EXPECT_STREQ(test, vtel_reason_name(idx), e->name);
 		KUNIT_EXPECT_EQ(test, vtel_reason_isa(idx), VTEL_ISA_SVM);
-		KUNIT_EXPECT_EQ(test, vtel_reason_code(idx), e->code);
+		KUNIT_EXPECT_EQ(test, vtel_reason_code(idx),
+				lower_32_bits(e->code));
 		KUNIT_EXPECT_EQ(test, vtel_reason_lookup(VTEL_ISA_SVM, e->name),
 				(int)idx);
 	}
@@ -107,10 +132,10 @@ static void check_vmx_roundtrip(struct kunit *test)
 		const struct ref_ent *e = &ref_vmx[i];
 
 		idx = vtel_vmx_reason(e->code);
-		KUNIT_EXPECT_EQ_MSG(test, idx, base + i, "vmx %u", e->code);
+		KUNIT_EXPECT_EQ_MSG(test, idx, base + i, "vmx %llu", e->code);
 		KUNIT_EXPECT_STREQ(test, vtel_reason_name(idx), e->name);
 		KUNIT_EXPECT_EQ(test, vtel_reason_isa(idx), VTEL_ISA_VMX);
-		KUNIT_EXPECT_EQ(test, vtel_reason_code(idx), e->code);
+		KUNIT_EXPECT_EQ(test, vtel_reason_code(idx), (u32)e->code);
 		KUNIT_EXPECT_EQ(test, vtel_reason_lookup(VTEL_ISA_VMX, e->name),
 				(int)idx);
 
@@ -339,6 +364,7 @@ static int vtel_reason_suite_init(struct kunit_suite *suite)
 
 static struct kunit_case vtel_reason_cases[] = {
 	KUNIT_CASE(vtel_reason_test_headers_unique),
+	KUNIT_CASE(vtel_reason_test_code_widths),
 	KUNIT_CASE(vtel_reason_test_layout),
 	KUNIT_CASE(vtel_reason_test_svm_roundtrip),
 	KUNIT_CASE(vtel_reason_test_vmx_roundtrip),

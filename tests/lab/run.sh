@@ -8,8 +8,8 @@
 #                    [--vtel-ko PATH | --no-vtel] [--extra FILE...]
 #                    [--timeout SECONDS] [--quiet]
 #
-# KVER is a full version (6.12.117+deb12-amd64) or a series (6.1, 6.12): a
-# series picks the newest installed kernel of that series.
+# KVER is a full version (6.12.117+deb12-amd64) or a series (6.1, 6.12, 7.2):
+# a series picks the newest kernel of that series (see tests/lab/kver.sh).
 #
 # The initramfs holds busybox (with applet links), the four kvm modules of
 # KVER (decompressed), the test VMM, tests/lab/lib.sh, the script as
@@ -60,7 +60,7 @@ script=$(realpath "$script")
 # shellcheck source=tests/lab/kver.sh
 . "$HERE/kver.sh"
 KVER=$(lab_resolve_kver "$kver_arg") || die "no installed kernel matches '$kver_arg'"
-VMLINUZ=${LAB_ROOT:-}/boot/vmlinuz-$KVER
+read -r VMLINUZ KMODDIR <<<"$(lab_kernel "$KVER")"
 [ -r "$VMLINUZ" ] || die "cannot read $VMLINUZ"
 
 if [ $no_vtel = 0 ] && [ -z "$vtel_ko" ] && [ -f "$BUILD/$KVER/vtel.ko" ]; then
@@ -86,7 +86,7 @@ mkdir -p "$BUILD/vmm"
 VMM=$BUILD/vmm/vtel-testvmm
 
 # --- base initramfs (cached per KVER): busybox + kvm modules ----------------
-MODDIR=${LAB_ROOT:-}/lib/modules/$KVER/kernel
+MODDIR=$KMODDIR/kernel
 KMODS="virt/lib/irqbypass drivers/crypto/ccp/ccp arch/x86/kvm/kvm arch/x86/kvm/kvm-amd"
 BASE=$OUT/base.cpio.gz
 (
