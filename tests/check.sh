@@ -53,9 +53,12 @@ if ! make -s deps-ok >/dev/null 2>&1; then
 fi
 
 KVERS=$(tests/kernels.sh)
-if [ "$(echo "$KVERS" | wc -w)" -lt 2 ]; then
-	fail "kernels: need Debian 6.1 and 6.12 with headers, found: $KVERS"
+if [ "$(echo "$KVERS" | wc -w)" -lt 3 ]; then
+	fail "kernels: need Debian 6.1 and 6.12 with headers and the sid chroot, found: $KVERS"
 fi
+# The sid kernel's perf comes from its chroot (tests/sid/setup.sh).
+SID=${VTEL_CACHE:-/var/tmp/vtel-cache}/sid
+sid_kver=$(cat "$SID/kver" 2>/dev/null)
 
 echo "== build and static checks"
 for k in $KVERS; do
@@ -92,6 +95,8 @@ for k in $KVERS; do
 		run_suite "lab-cgroup-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
 			--extra build/nlfuzz/vtel-nlfuzz
+		perf_root=
+		[ "$k" != "$sid_kver" ] || perf_root=$SID/root
 		# shellcheck disable=SC2046
 		run_suite "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
@@ -100,7 +105,7 @@ for k in $KVERS; do
 		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/perf-oracle.sh \
 			--vtel-ko "build/$k/vtel.ko" --timeout 300 \
-			--extra $(tests/lab/perf-files.sh)
+			--extra $(tests/lab/perf-files.sh $perf_root)
 	else
 		fail "lab-$k: no vtel.ko"
 	fi

@@ -13,6 +13,14 @@ check po-perf-runs "perf did not start" perf --version
 
 perf kvm stat record -o /tmp/p.data "$VMM" --io 2000 --cpuid 300 --mmio 100 \
 	>p.out 2>p.err; r=$?
+# sid's perf 7.2.13 aborts in "perf kvm stat record" after it has written
+# the data ("double free or corruption", even for "record true"; a plain
+# perf record of the same events exits 0). The data is what is compared.
+if [ $r -eq 134 ] && grep -q 'double free' p.err &&
+   grep -q 'Captured and wrote' p.err; then
+	say "perf $(perf --version | cut -d' ' -f3) aborted after writing its data (known perf bug)"
+	r=0
+fi
 check po-record "exit $r: $(tail -n 3 p.err)" [ $r -eq 0 ]
 perf kvm -i /tmp/p.data stat report --event=vmexit >rep.txt 2>&1
 say "perf kvm stat report:"
