@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/dkms.sh - Debian's dkms builds vtel for every installed supported
-# kernel (tests/kernels.sh; more with KVERS="..."): make dkms-src, dkms add,
+# kernel (tests/kernels.sh --host; more with KVERS="..."): make dkms-src, dkms add,
 # dkms build -k KVER for each, and each built vtel.ko must carry that
 # kernel's vermagic (modinfo). Then make dkms-install / dkms-uninstall for
 # the newest kernel: the module appears in, then leaves, updates/dkms/.
@@ -12,7 +12,7 @@
 # Last line: "dkms: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-KVERS=${KVERS:-$(tests/kernels.sh)}
+KVERS=${KVERS:-$(tests/kernels.sh --host)}
 base=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 V=$base.ci
 SRC=/usr/src/vtel-$V

@@ -6,12 +6,12 @@
 # lines as written, into a scratch DESTDIR; what make install puts where;
 # make uninstall; the man pages, systemd units, modprobe.d file, textfile
 # script, bash completion and Prometheus rules. KVER: the kernel to build
-# for (default: the newest supported, tests/kernels.sh).
+# for (default: the newest supported on the host, tests/kernels.sh --host).
 # Last line: "install: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 REPO=$PWD
-KVER=${1:-$(tests/kernels.sh | tail -n 1)}
+KVER=${1:-$(tests/kernels.sh --host | tail -n 1)}
 T=$REPO/build/install
 rm -rf "$T"
 mkdir -p "$T"
