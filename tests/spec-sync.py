@@ -83,10 +83,12 @@ OPS = [
      'cgroup-fd', 'cgroup-path', 'flags', 'reason'],
      ['reason', 'reason-code', 'isa', 'category', 'count', 'timed',
       'total-ns', 'min-ns', 'max-ns', 'p50-ns', 'p90-ns', 'p99-ns',
-      'p999-ns', 'hist'], None),
+      'p999-ns', 'unbinned', 'hist'], None),
     ('get-cgroups', 'dump', [], ['cgroup-id', 'cgroup-level', 'cgroup-path',
      'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits',
      'rollup'], None),
+    ('get-addrs', 'dump', ['vm-id', 'pid', 'vcpu-id'], ['vm-id',
+     'addr-kind', 'addr', 'count', 'total-ns'], None),
     ('reset', 'do', [], [], 'admin-perm'),
     ('get-config', 'do', [], ['config'], None),
     ('set-config', 'do', ['config'], [], 'admin-perm'),
@@ -94,7 +96,7 @@ OPS = [
      'handling-ns', 'guest-ns'], None),
 ]
 
-DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-cgroups': 'Dump cgroups vCPU threads ran in and their ancestors, own and rolled up.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.', 'vm-event': 'VM start or stop, on the events group.'}
+DOCS = {'get-status': 'Host summary, attachment state and drop counters.', 'get-cgroups': 'Dump cgroups vCPU threads ran in and their ancestors, own and rolled up.', 'get-vms': 'Dump every VM record, live and retired.', 'get-vcpus': 'Dump the vCPUs of one VM.', 'get-view': 'Totals of the host, one VM or one vCPU.', 'get-exits': 'Dump exit reasons of a view, with percentiles and optionally histograms.', 'reset': 'Zero every counter.', 'get-config': 'Read the runtime configuration.', 'set-config': 'Change the runtime configuration.', 'vm-event': 'VM start or stop, on the events group.', 'get-addrs': 'Dump the ports and MMIO pages of a VM or vCPU, by count.'}
 
 HEAD = '''# SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
 # Generated from include/uapi/linux/vtel.h by tests/spec-sync.py --write;

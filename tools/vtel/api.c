@@ -282,6 +282,24 @@ int vtel_get_exits(struct vtel_ctx *ctx, const struct vtel_sel *sel,
 			    collect_restart);
 }
 
+int vtel_get_addrs(struct vtel_ctx *ctx, const struct vtel_sel *sel,
+		   struct vtel_list *l)
+{
+	struct collect c = {
+		.l = l, .need = (const int[]){ VTEL_A_ADDR_KIND, VTEL_A_COUNT, 0 },
+		.what = "GET_ADDRS reply",
+	};
+	struct nl_msg *msg;
+	int err;
+
+	vtel_sel_describe(sel, ctx->subject, sizeof(ctx->subject));
+	err = vtel_msg_new(ctx, VTEL_CMD_GET_ADDRS, true, &msg);
+	if (err)
+		return err;
+	return sel_transact(ctx, msg, sel, 0, true, collect_one, &c,
+			    collect_restart);
+}
+
 int vtel_get_cgroups(struct vtel_ctx *ctx, struct vtel_list *l)
 {
 	struct collect c = {

@@ -21,6 +21,9 @@ int vtel_get_view(struct vtel_ctx *ctx, const struct vtel_sel *sel,
 int vtel_get_exits(struct vtel_ctx *ctx, const struct vtel_sel *sel,
 		   uint32_t flags, const char *reason, struct vtel_list *l);
 int vtel_get_cgroups(struct vtel_ctx *ctx, struct vtel_list *l);
+/* The ports and MMIO pages of a VM or vCPU, as the kernel sorts them. */
+int vtel_get_addrs(struct vtel_ctx *ctx, const struct vtel_sel *sel,
+		   struct vtel_list *l);
 int vtel_reset(struct vtel_ctx *ctx);
 int vtel_get_config(struct vtel_ctx *ctx, struct vtel_config *c);
 /* Sends the writable attributes present in c->have. */

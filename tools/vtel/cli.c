@@ -64,6 +64,11 @@ static const struct vtel_command cmds[] = {
 		.opts = O_SEL | O_VCPU | O_CGROUP, .min_pos = 1, .max_pos = 1,
 		.run = cmd_hist,
 	}, {
+		.name = "io", .synopsis = "(--pid PID | --vm ID) [--vcpu N]",
+		.summary = "the ports and MMIO pages a VM's exits hit, as perf kvm stat",
+		.details = SEL_HELP VCPU_HELP,
+		.opts = O_SEL | O_VCPU, .run = cmd_io,
+	}, {
 		.name = "top",
 		.synopsis = "[--interval S] [--count N] [--by vm|reason|cgroup]",
 		.summary = "live exit rates by VM, by reason or by cgroup ('q' quits)",
@@ -343,6 +348,7 @@ static const char *const config_keys[] = {
 	[VTEL_C_MAX_VCPUS]		= "max_vcpus",
 	[VTEL_C_RETIRED_VMS]		= "retired_vms",
 	[VTEL_C_RETIRED_SECS]		= "retired_secs",
+	[VTEL_C_MAX_ADDRS]		= "max_addrs",
 };
 
 const char *vtel_config_key(int attr)
@@ -473,7 +479,8 @@ static int parse_cmd_args(struct vtel_ctx *ctx, int argc, char **argv,
 			"--own needs --cgroup, --cgroup-id or --cgroup-dir");
 	if (a->has_interval && !a->tree && !strcmp(c->name, "cgroups"))
 		return vtel_usage_error(ctx, c->name, "--interval needs --tree");
-	if (!strcmp(c->name, "vcpus") && !a->sel.has_pid && !a->sel.has_vm)
+	if ((!strcmp(c->name, "vcpus") || !strcmp(c->name, "io")) &&
+	    !a->sel.has_pid && !a->sel.has_vm)
 		return vtel_usage_error(ctx, c->name, "needs --pid or --vm");
 	if (a->reason && !a->reason[0])
 		return vtel_usage_error(ctx, c->name, "empty REASON");

@@ -19,12 +19,14 @@
 #include "human.h"
 #include "prom.h"
 #include "vmname.h"
+#include "view.h"
 
 struct export {
 	struct vtel_rec status;
 	struct vtel_list host;		/* host view, per reason */
 	struct vtel_list vms;
 	struct vtel_list *exits;	/* per VM; .v NULL if it vanished */
+	struct vtel_list *addrs;	/* per VM: GET_ADDRS */
 	bool *gone;
 	struct vtel_list cgroups;
 };
@@ -73,7 +75,50 @@ static const struct prom_counter vm_counters[] = {
 	{ "vtel_handling_seconds_total", "Exit handling time of the VM, kvm_exit to next kvm_entry.", VTEL_A_HANDLING_NS, true },
 	{ "vtel_guest_seconds_total", "Guest time of the VM, kvm_entry to next kvm_exit.", VTEL_A_GUEST_NS, true },
 	{ "vtel_slow_exits_total", "Exits of the VM handled in more than slow_ns.", VTEL_A_SLOW_EXITS, false },
+	{ "vtel_vm_l2_exits_total", "Exits of the VM taken while a nested (L2) guest ran.", VTEL_A_L2_EXITS, false },
 };
+
+/*
+ * Per VM: a series per row of its port and MMIO page table (at most 64
+ * and "other"), labelled addr="0x10" (hex) and access="out".
+ */
+static void write_addrs(FILE *f, const struct export *x, bool ns)
+{
+	const char *name = ns ? "vtel_addr_handling_seconds_total" :
+				"vtel_addr_exits_total";
+	struct prom_label l[VM_LABELS + 2];
+	char id[HUMAN_LEN], pid[HUMAN_LEN], addr[32];
+	const struct vtel_rec *e;
+	size_t i, j;
+
+	prom_family(f, name, "counter", ns ?
+		    "Handling time of the VM's port-IO and MMIO exits by port or MMIO page." :
+		    "Port-IO and MMIO exits of the VM by port or MMIO page (addr=\"other\": no room in the table).");
+	for (i = 0; i < x->vms.n; i++) {
+		if (x->gone[i])
+			continue;
+		vm_labels(&x->vms.v[i], id, pid, l);
+		l[VM_LABELS].name = "addr";
+		l[VM_LABELS + 1].name = "access";
+		for (j = 0; j < x->addrs[i].n; j++) {
+			e = &x->addrs[i].v[j];
+			if (rec_has(e, VTEL_A_ADDR))
+				snprintf(addr, sizeof(addr), "0x%llx",
+					 (unsigned long long)rec_u(e, VTEL_A_ADDR));
+			else
+				snprintf(addr, sizeof(addr), "other");
+			l[VM_LABELS].value = addr;
+			l[VM_LABELS + 1].value =
+				vtel_addr_kind_name(rec_u(e, VTEL_A_ADDR_KIND));
+			if (ns)
+				prom_sample_ns(f, name, l, VM_LABELS + 2,
+					       rec_u(e, VTEL_A_TOTAL_NS));
+			else
+				prom_sample_u64(f, name, l, VM_LABELS + 2,
+						rec_u(e, VTEL_A_COUNT));
+		}
+	}
+}
 
 static void write_status(FILE *f, const struct vtel_rec *s)
 {
@@ -257,12 +302,18 @@ static int collect(struct vtel_ctx *ctx, struct export *x)
 		return err;
 	x->exits = calloc(x->vms.n + 1, sizeof(*x->exits));
 	x->gone = calloc(x->vms.n + 1, sizeof(*x->gone));
-	if (!x->exits || !x->gone)
+	x->addrs = calloc(x->vms.n + 1, sizeof(*x->addrs));
+	if (!x->exits || !x->gone || !x->addrs)
 		return -ENOMEM;
 	for (i = 0; i < x->vms.n; i++) {
 		sel.has_vm = true;
 		sel.vm_id = (uint32_t)rec_u(&x->vms.v[i], VTEL_A_VM_ID);
 		err = vtel_get_exits(ctx, &sel, VTEL_F_HIST, NULL, &x->exits[i]);
+		if (!err) {
+			err = vtel_get_addrs(ctx, &sel, &x->addrs[i]);
+			if (err == -VTEL_ENOCMD)
+				err = 0;	/* a module without the table */
+		}
 		if (err == -ENOENT) {
 			x->gone[i] = true;
 			err = 0;
@@ -290,17 +341,22 @@ int cmd_export(struct vtel_ctx *ctx, const struct vtel_args *a)
 		write_status(f, &x.status);
 		write_host_reasons(f, &x.host);
 		write_vms(f, &x);
+		write_addrs(f, &x, false);
+		write_addrs(f, &x, true);
 		if (x.cgroups.n)
 			write_cgroups(f, &x.cgroups);
 		fflush(f);
 	}
 	for (i = 0; x.exits && i < x.vms.n; i++)
 		vtel_list_free(&x.exits[i]);
+	for (i = 0; x.addrs && i < x.vms.n; i++)
+		vtel_list_free(&x.addrs[i]);
 	vtel_rec_free(&x.status);
 	vtel_list_free(&x.host);
 	vtel_list_free(&x.vms);
 	vtel_list_free(&x.cgroups);
 	free(x.exits);
 	free(x.gone);
+	free(x.addrs);
 	return err ? vtel_report(ctx, err) : VTEL_EXIT_OK;
 }

@@ -23,6 +23,7 @@ static const struct vtel_col vm_cols[] = {
 	{ "overhead_ppm", "OVERHEAD", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
 	{ "slow_exits", "SLOW", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
+	{ "l2_exits", "L2", VTEL_A_L2_EXITS, VF_COUNT, VC_OPT },
 };
 
 static const struct vtel_col vcpu_cols[] = {
@@ -35,6 +36,7 @@ static const struct vtel_col vcpu_cols[] = {
 	{ "overhead_ppm", "OVERHEAD", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
 	{ "slow_exits", "SLOW", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
+	{ "l2_exits", "L2", VTEL_A_L2_EXITS, VF_COUNT, VC_OPT },
 };
 
 /* The ABI gives no order for vCPUs: by VM, then vcpu_id. */

@@ -40,6 +40,7 @@ int cmd_config(struct vtel_ctx *ctx, const struct vtel_args *a);
 int cmd_events(struct vtel_ctx *ctx, const struct vtel_args *a);
 int cmd_export(struct vtel_ctx *ctx, const struct vtel_args *a);
 int cmd_cgroups(struct vtel_ctx *ctx, const struct vtel_args *a);
+int cmd_io(struct vtel_ctx *ctx, const struct vtel_args *a);
 
 const struct vtel_command *vtel_find_cmd(const char *name);
 /* "slow_ns" for VTEL_C_SLOW_NS, ...; NULL if unknown. */

@@ -17,6 +17,36 @@ static uint64_t ladder_lo(uint64_t le)
 	return le ? (le >> 1) + 1 : 0;
 }
 
+uint64_t vtel_hist_ladder_of(uint64_t le)
+{
+	int b = 63;
+
+	if (le == UINT64_MAX || vtel_hist_on_ladder(le))
+		return le;
+	while (!(le >> b))
+		b--;
+	return b == 63 ? UINT64_MAX : (2ULL << b) - 1;
+}
+
+size_t vtel_hist_merge(const struct vtel_bucket *h, size_t n,
+		       struct vtel_bucket *out)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t le = vtel_hist_ladder_of(h[i].le);
+
+		if (m && out[m - 1].le == le) {
+			out[m - 1].count += h[i].count;
+			continue;
+		}
+		out[m].le = le;
+		out[m].count = h[i].count;
+		m++;
+	}
+	return m;
+}
+
 size_t vtel_hist_rows(const struct vtel_bucket *h, size_t n, uint64_t min_ns,
 		      struct vtel_hist_row *rows)
 {
@@ -69,15 +99,21 @@ void vtel_hist_print(FILE *f, const struct vtel_rec *e)
 	static const char *const titles[] = { "RANGE", "COUNT", "%", "" };
 	static const bool left[] = { true, false, false, true };
 	struct vtel_hist_row *rows;
+	struct vtel_bucket *merged;
 	struct vtel_table t;
 	char (*c)[VTEL_CELL], h[HUMAN_LEN];
 	uint64_t total = 0, max = 0;
 	size_t i, n, w;
 
 	rows = calloc(e->nhist + 66, sizeof(*rows));
-	if (!rows)
+	merged = calloc(e->nhist + 1, sizeof(*merged));
+	if (!rows || !merged) {
+		free(rows);
+		free(merged);
 		return;
-	n = vtel_hist_rows(e->hist, e->nhist, rec_u(e, VTEL_A_MIN_NS), rows);
+	}
+	n = vtel_hist_merge(e->hist, e->nhist, merged);
+	n = vtel_hist_rows(merged, n, rec_u(e, VTEL_A_MIN_NS), rows);
 	for (i = 0; i < n; i++) {
 		total += rows[i].count;
 		if (rows[i].count > max)
@@ -101,5 +137,6 @@ void vtel_hist_print(FILE *f, const struct vtel_rec *e)
 	}
 	vtel_table_print(f, &t, 0);
 	vtel_table_free(&t);
+	free(merged);
 	free(rows);
 }

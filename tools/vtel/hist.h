@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Text histograms of handling times. The kernel sends non-empty buckets
- * only, each with its inclusive upper bound; when the bounds are on the
- * log2 ladder (0, 1, 3, 7, ... 2^k - 1) the empty buckets between them
- * are filled back in, so the bars show the shape of the distribution.
+ * only, each with its inclusive upper bound. For display, adjacent buckets
+ * within one power of two are merged into its row of the log2 ladder
+ * (0, 1, 3, 7, ... 2^k - 1: the kernel's log-linear sub-buckets never
+ * straddle a power of two), and the empty rows between are filled back
+ * in, so the bars show the shape of the distribution. The percentiles
+ * vtel prints come from the kernel's finer buckets.
  */
 #ifndef VTEL_HIST_H
 #define VTEL_HIST_H
@@ -22,8 +25,16 @@ struct vtel_hist_row {
 	uint64_t count;
 };
 
-/* 0, or 2^k - 1 for k in 1..63: a bound of the kernel's log2 buckets. */
+/* 0, or 2^k - 1 for k in 1..63: a bound of the log2 ladder. */
 bool vtel_hist_on_ladder(uint64_t le);
+/* The smallest ladder bound >= le (UINT64_MAX stays open). */
+uint64_t vtel_hist_ladder_of(uint64_t le);
+/*
+ * Buckets sorted by le summed into ladder buckets; out has room for n.
+ * Returns how many.
+ */
+size_t vtel_hist_merge(const struct vtel_bucket *h, size_t n,
+		       struct vtel_bucket *out);
 /*
  * Rows from the first to the last non-empty bucket; rows must have room
  * for n + 66. min_ns is the lower bound of a lone open bucket.

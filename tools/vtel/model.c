@@ -90,6 +90,11 @@ static const struct {
 	A(UNTRACKED_CGROUPS, U64),
 	A(SEGMENT_DROPS, U64),
 	A(CGROUP_STALE_EXITS, U64),
+	A(ADDR, U64),
+	A(ADDR_KIND, U8),
+	A(UNBINNED, U64),
+	A(L2_EXITS, U64),
+	A(L2_HANDLING_NS, U64),
 };
 #undef A
 
@@ -110,6 +115,7 @@ static const uint8_t vtel_cfg_type[VTEL_C_MAX + 1] = {
 	[VTEL_C_MAX_VCPUS]	= T_U32,
 	[VTEL_C_RETIRED_VMS]	= T_U32,
 	[VTEL_C_RETIRED_SECS]	= T_U32,
+	[VTEL_C_MAX_ADDRS]	= T_U32,
 };
 
 enum vtel_attr_type vtel_config_type(int attr)

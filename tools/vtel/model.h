@@ -16,7 +16,7 @@
 struct nlmsghdr;
 
 #define VTEL_STR_MAX		4096	/* longer strings are truncated */
-#define VTEL_HIST_MAX		256	/* buckets accepted per reason */
+#define VTEL_HIST_MAX		512	/* buckets accepted per reason */
 
 _Static_assert(VTEL_C_MAX < 64, "config bitmask is a u64");
 

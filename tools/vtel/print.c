@@ -152,6 +152,13 @@ static bool shown(const struct vtel_out *o, const struct vtel_col *c)
 	return !(c->flags & (o->json ? VC_TEXT : VC_JSON));
 }
 
+/* A member of this record: shown, and present unless it may be absent. */
+static bool member(const struct vtel_out *o, const struct vtel_col *c,
+		   const struct vtel_rec *r)
+{
+	return shown(o, c) && (!(c->flags & VC_OPT) || rec_has(r, c->attr));
+}
+
 size_t vtel_record_width(const struct vtel_col *cols, size_t ncols)
 {
 	size_t i, w = 0;
@@ -168,7 +175,7 @@ void vtel_print_record(struct vtel_out *o, const struct vtel_col *cols,
 	char buf[VTEL_CELL];
 	size_t i, w = o->json ? 0 : vtel_record_width(cols, ncols);
 	for (i = 0; i < ncols; i++) {
-		if (!shown(o, &cols[i]))
+		if (!member(o, &cols[i], r))
 			continue;
 		if (o->json) {
 			vtel_col_json(o, &cols[i], r);
@@ -190,7 +197,7 @@ void vtel_print_inline(struct vtel_out *o, const struct vtel_col *cols,
 	size_t i;
 
 	for (i = 0; i < ncols; i++) {
-		if (!shown(o, &cols[i]))
+		if (!member(o, &cols[i], r))
 			continue;
 		if (o->json) {
 			vtel_col_json(o, &cols[i], r);
@@ -235,8 +242,15 @@ void vtel_print_table(struct vtel_out *o, const char *key,
 		return;
 	}
 	for (i = 0; i < ncols && n < ARRAY_SIZE(idx); i++) {
+		size_t k;
+
 		if (!shown(o, &cols[i]))
 			continue;
+		for (k = 0; cols[i].flags & VC_OPT && k < nrows; k++)
+			if (rec_has(rows[k], cols[i].attr))
+				break;
+		if (cols[i].flags & VC_OPT && k == nrows)
+			continue;	/* no row has it */
 		titles[n] = cols[i].title;
 		left[n] = col_left(&cols[i]);
 		idx[n++] = (unsigned int)i;

@@ -2,7 +2,6 @@
 /* Prometheus text exposition writer. */
 #include <string.h>
 
-#include "hist.h"
 #include "human.h"
 #include "json.h"
 #include "prom.h"
@@ -94,27 +93,19 @@ void prom_histogram(FILE *f, const char *name, const struct prom_label *l,
 		    uint64_t count, uint64_t sum_ns)
 {
 	char le[HUMAN_LEN], sname[128];
-	uint64_t cum = 0, b, next;
-	bool ladder = true;
+	uint64_t cum = 0, b;
 	size_t i = 0;
 
-	for (i = 0; i < nh; i++)
-		if (h[i].le != UINT64_MAX && !vtel_hist_on_ladder(h[i].le))
-			ladder = false;
-
-	/* Finite bounds, ascending: the ladder's and/or the kernel's. */
-	i = 0;
-	b = ladder ? 0 : (nh ? h[0].le : UINT64_MAX);
-	while (b != UINT64_MAX) {
+	/*
+	 * The fixed ladder 0, 1, 3, ... PROM_LADDER_MAX: exact, since no
+	 * kernel bucket straddles a power of two.
+	 */
+	for (b = 0;; b = b * 2 + 1) {
 		while (i < nh && h[i].le <= b)
 			cum += h[i++].count;
 		bucket(f, name, l, nl, exact_decimal(le, b, 9), cum);
-		next = UINT64_MAX;
-		if (ladder && b < PROM_LADDER_MAX)
-			next = b * 2 + 1;
-		if (i < nh && h[i].le < next)
-			next = h[i].le;
-		b = next;
+		if (b >= PROM_LADDER_MAX)
+			break;
 	}
 	while (i < nh)
 		cum += h[i++].count;

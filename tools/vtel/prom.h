@@ -18,8 +18,12 @@ struct prom_label {
 	const char *value;
 };
 
-/* The largest finite bound of the log2 ladder prom_histogram() fills in. */
-#define PROM_LADDER_MAX	((1ULL << 30) - 1)
+/*
+ * The largest finite le of prom_histogram(): 2^37 - 1 ns (137 s), where
+ * the kernel's last finite bucket ends. With 0 and +Inf, 39 series per
+ * histogram.
+ */
+#define PROM_LADDER_MAX	((1ULL << 37) - 1)
 
 void prom_escape(FILE *f, const char *s, int help);
 void prom_family(FILE *f, const char *name, const char *type,
@@ -35,9 +39,10 @@ void prom_sample_ns(FILE *f, const char *name, const struct prom_label *l,
 /*
  * name_bucket/_sum/_count of one series. count is the exits timed (the
  * +Inf bucket is the larger of it and the buckets' sum, so the series is
- * always monotonic). When every bound the kernel sent is on the log2
- * ladder, every ladder bound up to PROM_LADDER_MAX is written, so that a
- * series has the same buckets from one scrape to the next.
+ * always monotonic). The le bounds are always the log2 ladder 0, 1, 3,
+ * ..., 2^k - 1 up to PROM_LADDER_MAX, whatever the kernel sent, so that
+ * a series has the same, bounded, set of buckets from one scrape to the
+ * next.
  */
 void prom_histogram(FILE *f, const char *name, const struct prom_label *l,
 		    size_t nl, const struct vtel_bucket *h, size_t nh,

@@ -24,6 +24,8 @@ static const struct vtel_col view_cols[] = {
 	{ "overhead_ppm", "overhead", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
 	{ "slow_exits", "slow", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
+	{ "l2_exits", "L2", VTEL_A_L2_EXITS, VF_COUNT, VC_OPT },
+	{ "l2_handling_ns", "L2 handling", VTEL_A_L2_HANDLING_NS, VF_NS, VC_OPT },
 	{ "untracked_exits", "untracked", VTEL_A_UNTRACKED_EXITS, VF_COUNT, V_HOST },
 	{ "reason_overflow", "overflow", VTEL_A_REASON_OVERFLOW, VF_COUNT, 0 },
 };
@@ -42,6 +44,7 @@ const struct vtel_col vtel_exit_cols[] = {
 	{ "p90_ns", "P90", VTEL_A_P90_NS, VF_TNS, 0 },
 	{ "p99_ns", "P99", VTEL_A_P99_NS, VF_TNS, 0 },
 	{ "p999_ns", "P99.9", VTEL_A_P999_NS, VF_TNS, 0 },
+	{ "unbinned", "UNBINNED", VTEL_A_UNBINNED, VF_COUNT, VC_JSON | VC_OPT },
 };
 const size_t vtel_exit_ncols = ARRAY_SIZE(vtel_exit_cols);
 

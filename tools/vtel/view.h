@@ -19,6 +19,9 @@ void vtel_print_view(struct vtel_out *o, const struct vtel_rec *v);
  * directory to the cgroup id, that GET_VIEW answered.
  */
 void vtel_pin_sel(struct vtel_sel *sel, const struct vtel_rec *view);
+/* cmd_io.c: "in", "out", "read", "write", "access", "other". */
+const char *vtel_addr_kind_name(uint64_t kind);
+bool vtel_addr_is_pio(uint64_t kind);
 /* Pointers to l's records sorted by key, descending; free() them. */
 const struct vtel_rec **vtel_sort_exits(const struct vtel_list *l,
 					enum vtel_sort key);

@@ -104,8 +104,26 @@
  *                                       U64_MAX for the open last bucket
  *                  VTEL_A_BUCKET_COUNT
  *    The view is summed once when the dump starts; the whole dump is one
- *    consistent snapshot. Percentiles are bucket upper bounds clamped to
- *    [min, max]: exact to a factor of two.
+ *    consistent snapshot. Buckets are log-linear: 0..15 ns one each, then
+ *    every power of two split into 8; the last is open (>= 2^37 ns).
+ *    Percentiles are bucket upper bounds clamped to [min, max]: never
+ *    below the true value and less than 12.5% above it. They cover the
+ *    exits in buckets; VTEL_A_UNBINNED counts timed exits that are in none
+ *    (a segment's reasons beyond its histogram slots).
+ *
+ * VTEL_CMD_GET_ADDRS (dump)
+ *    request:  VTEL_A_VM_ID or VTEL_A_PID (required), VTEL_A_VCPU_ID
+ *              (optional)
+ *    reply:    the ports and MMIO pages the view's port-IO and MMIO exits
+ *              hit, one message per row, by decreasing count (as perf kvm
+ *              stat report --event=ioport / --event=mmio sorts them), then
+ *              one VTEL_ADDR_OTHER row when it is not empty: VTEL_A_VM_ID,
+ *              VTEL_A_ADDR_KIND, VTEL_A_ADDR (not in the other row),
+ *              VTEL_A_COUNT, VTEL_A_TOTAL_NS. Each vCPU keeps the first
+ *              VTEL_C_MAX_ADDRS keys (port and direction, or page and
+ *              access) it meets since the last reset; exits of further
+ *              keys are counted in the other row, so rows and other sum
+ *              to every port-IO and MMIO exit. A view has at most 64 rows.
  *
  * VTEL_CMD_RESET (do, CAP_NET_ADMIN)
  *    request:  nothing. Zeroes the exit counts, times and histograms of
@@ -147,6 +165,7 @@ enum vtel_cmd {
 	VTEL_CMD_SET_CONFIG,
 	VTEL_CMD_VM_EVENT,
 	VTEL_CMD_GET_CGROUPS,
+	VTEL_CMD_GET_ADDRS,
 
 	__VTEL_CMD_MAX
 };
@@ -167,6 +186,20 @@ enum vtel_event {
 enum vtel_isa_value {
 	VTEL_ISA_VALUE_VMX = 1,
 	VTEL_ISA_VALUE_SVM = 2,
+};
+
+/*
+ * VTEL_A_ADDR_KIND: what VTEL_A_ADDR is. Port IO has its direction; MMIO
+ * pages have one when the vendor reports it (SVM NPF error code, VMX EPT
+ * violation qualification), not for VMX EPT misconfigurations.
+ */
+enum vtel_addr_kind_value {
+	VTEL_ADDR_PIO_IN = 1,
+	VTEL_ADDR_PIO_OUT,
+	VTEL_ADDR_MMIO_READ,
+	VTEL_ADDR_MMIO_WRITE,
+	VTEL_ADDR_MMIO,
+	VTEL_ADDR_OTHER,	/* the row of what the table had no room for */
 };
 
 #define VTEL_F_HIST		(1U << 0)
@@ -227,6 +260,11 @@ enum vtel_attr {
 	VTEL_A_UNTRACKED_CGROUPS,	/* u64: cgroups that found no record */
 	VTEL_A_SEGMENT_DROPS,		/* u64: cgroup moves with no free segment */
 	VTEL_A_CGROUP_STALE_EXITS,	/* u64: exits counted in an old cgroup */
+	VTEL_A_ADDR,			/* u64: port, or guest-physical page address */
+	VTEL_A_ADDR_KIND,		/* u8: enum vtel_addr_kind_value */
+	VTEL_A_UNBINNED,		/* u64: timed exits in no histogram bucket */
+	VTEL_A_L2_EXITS,		/* u64: exits taken while an L2 guest ran */
+	VTEL_A_L2_HANDLING_NS,		/* u64: their handling time */
 
 	__VTEL_A_MAX
 };
@@ -263,6 +301,7 @@ enum vtel_config_attr {
 	VTEL_C_MAX_VCPUS,		/* u32, ro: module parameter */
 	VTEL_C_RETIRED_VMS,		/* u32, ro: module parameter */
 	VTEL_C_RETIRED_SECS,		/* u32, ro: module parameter */
+	VTEL_C_MAX_ADDRS,		/* u32, ro: module parameter */
 
 	__VTEL_C_MAX
 };

@@ -58,7 +58,7 @@ VCPU = {"vm_id": INT, "vcpu_id": INT, "tid": INT, "exits": INT,
 BUCKET = {"le_ns": INT, "count": INT}
 CONFIG = {"slow_ns": INTN, "event_rate": INTN, "unprivileged_read": INTN,
           "max_vms": INTN, "max_vcpus": INTN, "retired_vms": INTN,
-          "retired_secs": INTN}
+          "retired_secs": INTN, "max_addrs": INTN}
 TOP_VM = {"vm_id": INT, "pid": INT, "comm": STR, "exits": INT,
           "exits_per_s": NUM, "handling_ns": INT, "guest_ns": INT,
           "handling_ns_per_s": NUM, "overhead_ppm": INT}
@@ -130,6 +130,17 @@ def check(name, doc):
             raise Bad("keys %s" % list(doc))
         view(doc["view"])
         arr(doc["exits"], EXIT, "exits")
+    elif name == "io.json":
+        if list(doc) != ["view", "ports", "mmio", "other"]:
+            raise Bad("keys %s" % list(doc))
+        view(doc["view"])
+        arr(doc["ports"], {"port": INTN, "dir": STR, "count": INTN,
+                           "total_ns": INTN, "count_pct": NUM,
+                           "time_pct": NUM}, "ports")
+        arr(doc["mmio"], {"gpa": INTN, "access": STR, "count": INTN,
+                          "total_ns": INTN, "count_pct": NUM,
+                          "time_pct": NUM}, "mmio")
+        obj(doc["other"], {"count": INTN, "total_ns": INTN}, "other")
     elif name == "vms.json":
         if list(doc) != ["vms"]:
             raise Bad("keys %s" % list(doc))

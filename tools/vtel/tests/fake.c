@@ -180,7 +180,7 @@ static void put_hist(struct fake *f, struct nl_msg *msg,
 
 	hist = nla_nest_start(msg, VTEL_A_HIST | NLA_F_NESTED);
 	if (f->malform == MAL_TOO_MANY_BUCKETS)
-		n = 300;
+		n = 513;	/* VTEL_HIST_MAX + 1 */
 	for (i = 0; i < n; i++) {
 		b = nla_nest_start(msg, VTEL_A_HIST_BUCKET | NLA_F_NESTED);
 		if (!(f->malform == MAL_BUCKET_NO_LE && i == 0)) {
@@ -237,6 +237,8 @@ static uint64_t allowed(int cmd)
 		       CG_SEL | B(VTEL_A_FLAGS) | B(VTEL_A_REASON);
 	case VTEL_CMD_SET_CONFIG:
 		return B(VTEL_A_CONFIG);
+	case VTEL_CMD_GET_ADDRS:
+		return B(VTEL_A_VM_ID) | B(VTEL_A_PID) | B(VTEL_A_VCPU_ID);
 	default:
 		return 0;
 	}
@@ -245,7 +247,8 @@ static uint64_t allowed(int cmd)
 static bool is_dump(int cmd)
 {
 	return cmd == VTEL_CMD_GET_VMS || cmd == VTEL_CMD_GET_VCPUS ||
-	       cmd == VTEL_CMD_GET_EXITS || cmd == VTEL_CMD_GET_CGROUPS;
+	       cmd == VTEL_CMD_GET_EXITS || cmd == VTEL_CMD_GET_CGROUPS ||
+	       cmd == VTEL_CMD_GET_ADDRS;
 }
 
 static int violation(struct fake *f, const char *why)
@@ -792,6 +795,50 @@ static void exits(struct fake *f, const struct nlmsghdr *req)
 	q_done(f, req, 0, NULL);
 }
 
+/*
+ * VM 1's ports and pages, by count as the module sorts them, then its
+ * other row; the other VMs have none.
+ */
+static void addrs(struct fake *f, const struct nlmsghdr *req)
+{
+	static const struct {
+		uint8_t kind;
+		uint64_t addr, count, ns;
+	} rows[] = {
+		{ VTEL_ADDR_PIO_OUT, 0x10, 300, 60000000 },
+		{ VTEL_ADDR_PIO_IN, 0x13, 200, 10000000 },
+		{ VTEL_ADDR_MMIO_WRITE, 0xfeb00000ULL, 120, 24000000 },
+		{ VTEL_ADDR_MMIO_READ, 0xa000, 80, 8000000 },
+		{ VTEL_ADDR_OTHER, 0, 7, 700000 },
+	};
+	const struct fake_vm *vm;
+	const char *text = NULL;
+	struct nl_msg *msg;
+	unsigned int i;
+	int err = 0;
+
+	if (!has_sel(f)) {
+		q_error(f, req, -EINVAL, "VTEL_A_VM_ID or VTEL_A_PID is required");
+		return;
+	}
+	vm = select_vm(f, &err, &text);
+	if (!vm) {
+		q_error(f, req, err, text);
+		return;
+	}
+	for (i = 0; vm->id == 1 && i < ARRAY_SIZE(rows); i++) {
+		msg = reply(f, req, VTEL_CMD_GET_ADDRS, true);
+		nla_put_u32(msg, VTEL_A_VM_ID, vm->id);
+		nla_put_u8(msg, VTEL_A_ADDR_KIND, rows[i].kind);
+		if (rows[i].kind != VTEL_ADDR_OTHER)
+			put_u64(msg, VTEL_A_ADDR, rows[i].addr);
+		put_u64(msg, VTEL_A_COUNT, rows[i].count);
+		put_u64(msg, VTEL_A_TOTAL_NS, rows[i].ns);
+		dump_msg(f, msg, i + 1 == ARRAY_SIZE(rows));
+	}
+	q_done(f, req, 0, NULL);
+}
+
 static void config(struct fake *f, const struct nlmsghdr *req)
 {
 	struct nl_msg *msg = reply(f, req, VTEL_CMD_GET_CONFIG, false);
@@ -808,6 +855,7 @@ static void config(struct fake *f, const struct nlmsghdr *req)
 	nla_put_u32(msg, VTEL_C_MAX_VCPUS, 1024);
 	nla_put_u32(msg, VTEL_C_RETIRED_VMS, 16);
 	nla_put_u32(msg, VTEL_C_RETIRED_SECS, 600);
+	nla_put_u32(msg, VTEL_C_MAX_ADDRS, 8);
 	nla_nest_end(msg, c);
 	q_msg(f, msg);
 	q_flush(f);
@@ -884,6 +932,9 @@ static int fake_send(struct vtel_ctx *ctx, struct nl_msg *m)
 		break;
 	case VTEL_CMD_GET_CGROUPS:
 		cgroups(f, nlh);
+		break;
+	case VTEL_CMD_GET_ADDRS:
+		addrs(f, nlh);
 		break;
 	case VTEL_CMD_SET_CONFIG:
 		if (f->last_cfg_have & (1ULL << VTEL_C_SLOW_NS))

@@ -333,12 +333,12 @@ static void hist(void)
 	CHECK_HAS(r.err, "two histogram buckets");
 	done();
 
-	unit_case("malformed: 300 buckets");
+	unit_case("malformed: too many buckets");
 	fake_init(&f);
 	f.malform = MAL_TOO_MANY_BUCKETS;
 	fake_vtel(&f, &r, "hist io");
 	CHECK_INT(r.rc, 1);
-	CHECK_HAS(r.err, "more than 256");
+	CHECK_HAS(r.err, "more than 512");
 	done();
 }
 
@@ -414,13 +414,15 @@ static void admin(void)
 	unit_case("config show");
 	run_ok("config", NULL, NULL);
 	CHECK_STR(r.out, "slow_ns=100000\nevent_rate=100\nunprivileged_read=0\n"
-		  "max_vms=64\nmax_vcpus=1024\nretired_vms=16\nretired_secs=600\n");
+		  "max_vms=64\nmax_vcpus=1024\nretired_vms=16\nretired_secs=600\n"
+		  "max_addrs=8\n");
 	done();
 
 	unit_case("config json");
 	run_ok("-j config", "json", "config.json");
 	CHECK_STR(r.out, "{\"slow_ns\":100000,\"event_rate\":100,\"unprivileged_read\":0,"
-		  "\"max_vms\":64,\"max_vcpus\":1024,\"retired_vms\":16,\"retired_secs\":600}\n");
+		  "\"max_vms\":64,\"max_vcpus\":1024,\"retired_vms\":16,\"retired_secs\":600,"
+		  "\"max_addrs\":8}\n");
 	done();
 
 	unit_case("config set");
@@ -530,8 +532,17 @@ static void export(void)
 	CHECK_LACKS(r.out, "cgroup=\"\"");
 	CHECK_LACKS(r.out, "cgroup_id=\"102\"");
 	CHECK_LACKS(r.out, "} 23456\n");
-	/* ctrl, status, host exits, GET_VMS, GET_EXITS+HIST per VM, cgroups. */
-	CHECK_U64(f.requests, 1 + 1 + 1 + 1 + 2 + 1);
+	/*
+	 * ctrl, status, host exits, GET_VMS, GET_EXITS+HIST and GET_ADDRS
+	 * per VM, cgroups.
+	 */
+	CHECK_U64(f.requests, 1 + 1 + 1 + 1 + 2 * 2 + 1);
+	CHECK_HAS(r.out, "vtel_addr_exits_total{vm_id=\"1\",pid=\"4242\","
+		  "comm=\"qemu-system-x86\",addr=\"0x10\",access=\"out\"} 300\n");
+	CHECK_HAS(r.out, "vtel_addr_exits_total{vm_id=\"1\",pid=\"4242\","
+		  "comm=\"qemu-system-x86\",addr=\"other\",access=\"other\"} 7\n");
+	CHECK_HAS(r.out, "vtel_addr_handling_seconds_total{vm_id=\"1\",pid=\"4242\","
+		  "comm=\"qemu-system-x86\",addr=\"0xfeb00000\",access=\"write\"} 0.024\n");
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
 	done();
 
@@ -858,5 +869,48 @@ static void top_cgroup(void)
 	done();
 }
 
+/* vtel io: GET_VIEW pins the VM, then GET_ADDRS; two tables and other. */
+static void io(void)
+{
+	unit_case("text, ports then MMIO pages, shares per table");
+	run_ok("io --pid 4242", NULL, NULL);
+	CHECK_U64(f.last_cmd, VTEL_CMD_GET_ADDRS);
+	CHECK_U64(f.last_vm_id, 1);	/* the pid resolved by GET_VIEW */
+	CHECK_HAS(r.out, "PORT  ACCESS  COUNT  COUNT%    TIME   TIME%     AVG\n"
+		  "0x10  out       300  60.00%  60.0ms  85.71%   200µs\n"
+		  "0x13  in        200  40.00%  10.0ms  14.29%  50.0µs\n");
+	CHECK_HAS(r.out, "MMIO PAGE   ACCESS  COUNT  COUNT%    TIME   TIME%    AVG\n"
+		  "0xfeb00000  write     120  60.00%  24.0ms  75.00%  200µs\n"
+		  "0xa000      read       80  40.00%   8.0ms  25.00%  100µs\n");
+	CHECK_HAS(r.out, "other (no room in the table): 7 exits, 700µs\n");
+	done();
+
+	unit_case("json");
+	run_ok("-j io --vm 1", "json", "io.json");
+	CHECK_HAS(r.out, "\"ports\":[{\"port\":16,\"dir\":\"out\",\"count\":300,"
+		  "\"total_ns\":60000000,\"count_pct\":60.00,\"time_pct\":85.71},");
+	CHECK_HAS(r.out, "\"mmio\":[{\"gpa\":4272947200,\"access\":\"write\"");
+	CHECK_HAS(r.out, "\"other\":{\"count\":7,\"total_ns\":700000}}\n");
+	done();
+
+	unit_case("a VM without port or MMIO exits");
+	run_ok("io --vm 2", NULL, NULL);
+	CHECK_HAS(r.out, "no port-IO or MMIO exits\n");
+	CHECK_LACKS(r.out, "PORT");
+	done();
+
+	unit_case("needs a VM");
+	run("io");
+	CHECK_INT(r.rc, 2);
+	CHECK_HAS(r.err, "needs --pid or --vm");
+	done();
+
+	unit_case("an unknown VM");
+	run("io --vm 99");
+	CHECK_INT(r.rc, 5);
+	CHECK_HAS(r.err, "no VM with id 99");
+	done();
+}
+
 UNIT_SUITE(cmd_tests, T(cgroups), T(cgroup_tree), T(top_cgroup), T(status), T(exits), T(vms), T(vcpus), T(hist), T(top),
-	   T(admin), T(events), T(export), T(transport_garbage));
+	   T(admin), T(events), T(export), T(transport_garbage), T(io));

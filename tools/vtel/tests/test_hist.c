@@ -92,4 +92,33 @@ static void render(void)
 	free(buf);
 }
 
-UNIT_SUITE(hist_tests, T(ladder), T(rows_fill), T(rows_other), T(render));
+/* The kernel's log-linear buckets merge into ladder rows for display. */
+static void merge(void)
+{
+	static const struct vtel_bucket h[] = {
+		{ 5, 1 }, { 17, 2 }, { 23, 3 }, { 31, 4 }, { 1023, 5 },
+		{ 1151, 6 }, { UINT64_MAX, 7 },
+	};
+	struct vtel_bucket m[7];
+	size_t n = vtel_hist_merge(h, 7, m);
+
+	CHECK_U64(vtel_hist_ladder_of(0), 0);
+	CHECK_U64(vtel_hist_ladder_of(5), 7);
+	CHECK_U64(vtel_hist_ladder_of(16), 31);
+	CHECK_U64(vtel_hist_ladder_of(31), 31);
+	CHECK_U64(vtel_hist_ladder_of(1ULL << 63), UINT64_MAX);
+	CHECK_U64(vtel_hist_ladder_of(UINT64_MAX), UINT64_MAX);
+	CHECK_U64(n, 5);
+	CHECK_U64(m[0].le, 7);
+	CHECK_U64(m[0].count, 1);
+	CHECK_U64(m[1].le, 31);
+	CHECK_U64(m[1].count, 9);
+	CHECK_U64(m[2].le, 1023);
+	CHECK_U64(m[3].le, 2047);
+	CHECK_U64(m[3].count, 6);
+	CHECK_U64(m[4].le, UINT64_MAX);
+	CHECK_U64(m[4].count, 7);
+}
+
+UNIT_SUITE(hist_tests, T(ladder), T(rows_fill), T(rows_other), T(render),
+	   T(merge));

@@ -87,12 +87,14 @@ static void hist_ladder(void)
 
 	for (p = s; (p = strstr(p, "t_seconds_bucket")); p++)
 		buckets++;
-	CHECK_U64(buckets, 32);	/* 0, 1, 3, ... 2^30 - 1, +Inf */
+	CHECK_U64(buckets, 39);	/* 0, 1, 3, ... 2^37 - 1, +Inf */
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0\"} 1\n");
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0.000000255\"} 1\n");
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0.000000511\"} 11\n");
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0.000001023\"} 31\n");
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"1.073741823\"} 31\n");
+	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"137.438953471\"} 31\n");
+	CHECK_LACKS(s, "le=\"274.877906943\"");
 	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"+Inf\"} 33\n");
 	CHECK_HAS(s, "t_seconds_sum{reason=\"io\"} 0.123456789\n");
 	CHECK_HAS(s, "t_seconds_count{reason=\"io\"} 33\n");
@@ -107,21 +109,24 @@ static void hist_other(void)
 	static const struct vtel_bucket open_only[] = { { UINT64_MAX, 5 } };
 	char *s;
 
-	unit_case("bounds off the ladder: only the kernel's");
+	unit_case("log-linear bounds: summed into the fixed ladder");
 	s = hist_text(odd, 2, 3, 10);
-	CHECK_STR(s, "# HELP t_seconds test\n# TYPE t_seconds histogram\n"
-		  "t_seconds_bucket{reason=\"io\",le=\"0.0000001\"} 1\n"
-		  "t_seconds_bucket{reason=\"io\",le=\"0.000005\"} 3\n"
-		  "t_seconds_bucket{reason=\"io\",le=\"+Inf\"} 3\n"
+	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0.000000063\"} 0\n"
+		  "t_seconds_bucket{reason=\"io\",le=\"0.000000127\"} 1\n");
+	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"0.000004095\"} 1\n"
+		  "t_seconds_bucket{reason=\"io\",le=\"0.000008191\"} 3\n");
+	CHECK_HAS(s, "t_seconds_bucket{reason=\"io\",le=\"+Inf\"} 3\n"
 		  "t_seconds_sum{reason=\"io\"} 0.00000001\n"
 		  "t_seconds_count{reason=\"io\"} 3\n");
+	CHECK_LACKS(s, "le=\"0.0000001\"");
 	unit_save("prom", "hist-odd.prom", s);
 	free(s);
 
-	unit_case("a ladder bound beyond 2^30 is kept");
+	unit_case("a bound beyond the ladder is only in +Inf");
 	s = hist_text(big, 1, 4, 10);
-	CHECK_HAS(s, "le=\"1.073741823\"} 0\n");
-	CHECK_HAS(s, "le=\"1099.511627775\"} 4\n");
+	CHECK_HAS(s, "le=\"137.438953471\"} 0\n");
+	CHECK_LACKS(s, "le=\"1099.511627775\"");
+	CHECK_HAS(s, "le=\"+Inf\"} 4\n");
 	unit_save("prom", "hist-big.prom", s);
 	free(s);
 
