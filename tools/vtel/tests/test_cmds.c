@@ -538,11 +538,11 @@ static void export(void)
 	 */
 	CHECK_U64(f.requests, 1 + 1 + 1 + 1 + 2 * 2 + 1);
 	CHECK_HAS(r.out, "vtel_addr_exits_total{vm_id=\"1\",pid=\"4242\","
-		  "comm=\"qemu-system-x86\",addr=\"0x10\",access=\"out\"} 300\n");
+		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"0x10\",access=\"out\"} 300\n");
 	CHECK_HAS(r.out, "vtel_addr_exits_total{vm_id=\"1\",pid=\"4242\","
-		  "comm=\"qemu-system-x86\",addr=\"other\",access=\"other\"} 7\n");
+		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"other\",access=\"other\"} 7\n");
 	CHECK_HAS(r.out, "vtel_addr_handling_seconds_total{vm_id=\"1\",pid=\"4242\","
-		  "comm=\"qemu-system-x86\",addr=\"0xfeb00000\",access=\"write\"} 0.024\n");
+		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"0xfeb00000\",access=\"write\"} 0.024\n");
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
 	done();
 
