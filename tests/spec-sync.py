@@ -62,6 +62,9 @@ def attr_set(h, enumname, prefix, setname, nested=None, multi=()):
     return s
 
 
+# The time split, in every view; a reason has the five without wait-ppm.
+SPLIT = ['kvm-ns', 'vmm-ns', 'wait-ns', 'idle-ns', 'poll-ns', 'wait-ppm']
+
 OPS = [
     ('get-status', 'do', [], ['version', 'attached', 'vendor', 'vms-live',
      'vms-retired', 'vms-evicted', 'vcpus', 'exits', 'handling-ns',
@@ -69,24 +72,25 @@ OPS = [
      'untracked-vcpus', 'untracked-exits', 'reason-overflow',
      'layout-errors', 'events-dropped', 'generation', 'cgroups',
      'cgroups-released', 'untracked-cgroups', 'segment-drops',
-     'cgroup-stale-exits'], None),
+     'cgroup-stale-exits'] + SPLIT + ['split-missed'], None),
     ('get-vms', 'dump', [], ['vm-id', 'pid', 'comm', 'vm-state', 'vcpus',
-     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'], None),
+     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] + SPLIT,
+     None),
     ('get-vcpus', 'dump', ['vm-id', 'pid'], ['vm-id', 'vcpu-id', 'tid',
      'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
-     'slow-exits'], None),
+     'slow-exits'] + SPLIT, None),
     ('get-view', 'do', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id', 'cgroup-fd',
      'cgroup-path', 'flags'], ['vm-id', 'pid', 'comm', 'vcpu-id',
      'cgroup-id', 'cgroup-level', 'cgroup-path', 'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
-     'slow-exits', 'untracked-exits', 'reason-overflow'], None),
+     'slow-exits', 'untracked-exits', 'reason-overflow'] + SPLIT, None),
     ('get-exits', 'dump', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id',
      'cgroup-fd', 'cgroup-path', 'flags', 'reason'],
      ['reason', 'reason-code', 'isa', 'category', 'count', 'timed',
       'total-ns', 'min-ns', 'max-ns', 'p50-ns', 'p90-ns', 'p99-ns',
-      'p999-ns', 'unbinned', 'hist'], None),
+      'p999-ns', 'unbinned'] + SPLIT[:5] + ['hist'], None),
     ('get-cgroups', 'dump', [], ['cgroup-id', 'cgroup-level', 'cgroup-path',
-     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits',
-     'rollup'], None),
+     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] +
+     SPLIT + ['rollup'], None),
     ('get-addrs', 'dump', ['vm-id', 'pid', 'vcpu-id'], ['vm-id',
      'addr-kind', 'addr', 'count', 'total-ns'], None),
     ('reset', 'do', [], [], 'admin-perm'),

@@ -37,6 +37,27 @@
  * unprivileged_read is set. VTEL_CMD_RESET and VTEL_CMD_SET_CONFIG need
  * CAP_NET_ADMIN (GENL_ADMIN_PERM). GET_STATUS and GET_CONFIG are open.
  *
+ * Time split. Every nanosecond of a vCPU between its first kvm_entry and
+ * its last kvm_exit is in exactly one of five buckets (see
+ * Documentation/design.rst for the exact definitions):
+ *
+ *    VTEL_A_GUEST_NS   running guest code: kvm_entry to the next kvm_exit
+ *    VTEL_A_KVM_NS     KVM handling the exit in the kernel, on a CPU
+ *    VTEL_A_VMM_NS     the VMM in userspace: kvm_userspace_exit to the next
+ *                      kvm_entry, less the run delay in that time
+ *    VTEL_A_WAIT_NS    runnable but not running: the thread's run delay
+ *                      (sched_info.run_delay) between kvm_exit and kvm_entry
+ *    VTEL_A_IDLE_NS    halted, waiting for an interrupt (kvm_vcpu_wakeup's
+ *                      halt time less the run delay in it); VTEL_A_POLL_NS
+ *                      is the halt polling inside it
+ *
+ * VTEL_A_HANDLING_NS is kvm + vmm + wait + idle (kvm_exit to kvm_entry), as
+ * before. VTEL_A_OVERHEAD_PPM is (kvm + vmm) / (guest + kvm + vmm): idle
+ * and wait are left out; VTEL_A_WAIT_PPM is wait / (guest + kvm + vmm +
+ * wait). Every view and every reason of VTEL_CMD_GET_EXITS carries the
+ * five buckets and VTEL_A_POLL_NS (a reason's share is its kvm + vmm over
+ * the view's guest + kvm + vmm).
+ *
  * Commands:
  *
  * VTEL_CMD_GET_STATUS (do)
@@ -49,14 +70,17 @@
  *              VTEL_A_REASON_OVERFLOW, VTEL_A_LAYOUT_ERRORS,
  *              VTEL_A_EVENTS_DROPPED, VTEL_A_GENERATION, VTEL_A_CGROUPS,
  *              VTEL_A_CGROUPS_RELEASED, VTEL_A_UNTRACKED_CGROUPS,
- *              VTEL_A_SEGMENT_DROPS, VTEL_A_CGROUP_STALE_EXITS
+ *              VTEL_A_SEGMENT_DROPS, VTEL_A_CGROUP_STALE_EXITS,
+ *              the time split (VTEL_A_KVM_NS, VTEL_A_VMM_NS, VTEL_A_WAIT_NS,
+ *              VTEL_A_IDLE_NS, VTEL_A_POLL_NS, VTEL_A_WAIT_PPM) and
+ *              VTEL_A_SPLIT_MISSED
  *
  * VTEL_CMD_GET_VMS (dump)
  *    request:  nothing
  *    reply:    one message per VM, by increasing VM id: VTEL_A_VM_ID,
  *              VTEL_A_PID, VTEL_A_COMM, VTEL_A_VM_STATE, VTEL_A_VCPUS,
  *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
- *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split
  *    A VM or vCPU that comes or goes during the dump sets NLM_F_DUMP_INTR
  *    on the next message (genl_dump_check_consistent).
  *
@@ -64,7 +88,8 @@
  *    request:  VTEL_A_VM_ID or VTEL_A_PID (required)
  *    reply:    one message per vCPU: VTEL_A_VM_ID, VTEL_A_VCPU_ID,
  *              VTEL_A_TID, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
- *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS
+ *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
+ *              the time split
  *
  * VTEL_CMD_GET_CGROUPS (dump)
  *    request:  nothing
@@ -73,7 +98,7 @@
  *              VTEL_A_CGROUP_ID, VTEL_A_CGROUP_LEVEL, VTEL_A_CGROUP_PATH
  *              (absent if the cgroup was removed), the cgroup's own
  *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
- *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, and
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split, and
  *              VTEL_A_ROLLUP (nested, same attributes): itself plus all
  *              its descendants.
  *
@@ -85,7 +110,8 @@
  *              (cgroup view),
  *              VTEL_A_VCPUS, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
- *              VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW
+ *              VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW, the time
+ *              split
  *
  * VTEL_CMD_GET_EXITS (dump)
  *    request:  a selector (optional), VTEL_A_FLAGS (optional):
@@ -97,7 +123,9 @@
  *              VTEL_A_REASON_CODE, VTEL_A_ISA, VTEL_A_CATEGORY, VTEL_A_COUNT,
  *              VTEL_A_TIMED, VTEL_A_TOTAL_NS, VTEL_A_MIN_NS, VTEL_A_MAX_NS,
  *              VTEL_A_P50_NS, VTEL_A_P90_NS, VTEL_A_P99_NS, VTEL_A_P999_NS,
- *              and with VTEL_F_HIST:
+ *              VTEL_A_KVM_NS, VTEL_A_VMM_NS, VTEL_A_WAIT_NS,
+ *              VTEL_A_IDLE_NS, VTEL_A_POLL_NS (their sum with nothing else
+ *              is VTEL_A_TOTAL_NS), and with VTEL_F_HIST:
  *              VTEL_A_HIST (nested)
  *                VTEL_A_HIST_BUCKET (nested), one per non-empty bucket
  *                  VTEL_A_BUCKET_LE     inclusive upper bound in ns;
@@ -216,9 +244,9 @@ enum vtel_attr {
 	VTEL_A_VMS_EVICTED,		/* u64: folded into the host view */
 	VTEL_A_VCPUS,			/* u32 */
 	VTEL_A_EXITS,			/* u64 */
-	VTEL_A_HANDLING_NS,		/* u64: kvm_exit to next kvm_entry */
+	VTEL_A_HANDLING_NS,		/* u64: kvm + vmm + wait + idle */
 	VTEL_A_GUEST_NS,		/* u64: kvm_entry to next kvm_exit */
-	VTEL_A_OVERHEAD_PPM,		/* u32: handling / (guest + handling) */
+	VTEL_A_OVERHEAD_PPM,		/* u32: (kvm + vmm) / (guest + kvm + vmm) */
 	VTEL_A_SLOW_EXITS,		/* u64: handling > VTEL_C_SLOW_NS */
 	VTEL_A_UNTRACKED_VMS,		/* u64: VMs that found no free record */
 	VTEL_A_UNTRACKED_VCPUS,		/* u64: vCPUs that found no record */
@@ -265,6 +293,13 @@ enum vtel_attr {
 	VTEL_A_UNBINNED,		/* u64: timed exits in no histogram bucket */
 	VTEL_A_L2_EXITS,		/* u64: exits taken while an L2 guest ran */
 	VTEL_A_L2_HANDLING_NS,		/* u64: their handling time */
+	VTEL_A_KVM_NS,			/* u64: handling in KVM, on a CPU */
+	VTEL_A_VMM_NS,			/* u64: kvm_userspace_exit to kvm_entry */
+	VTEL_A_WAIT_NS,			/* u64: runnable, no CPU (run delay) */
+	VTEL_A_IDLE_NS,			/* u64: halted, polling included */
+	VTEL_A_POLL_NS,			/* u64: halt polling, part of idle */
+	VTEL_A_WAIT_PPM,		/* u32: wait / (guest + kvm + vmm + wait) */
+	VTEL_A_SPLIT_MISSED,		/* u64: time marks with no vCPU in an exit */
 
 	__VTEL_A_MAX
 };
