@@ -28,18 +28,24 @@ static const struct vtel_col own_cols[] = {
 	{ "exits", "OWN EXITS", VTEL_A_EXITS, VF_COUNT, 0 },
 	{ "handling_ns", "", VTEL_A_HANDLING_NS, VF_NS, VC_JSON },
 	{ "guest_ns", "", VTEL_A_GUEST_NS, VF_NS, VC_JSON },
+	VTEL_SPLIT_COLS(VC_JSON),
 	{ "overhead_ppm", "", VTEL_A_OVERHEAD_PPM, VF_PPM, VC_JSON },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
+	VTEL_WAIT_COLS(VC_JSON),
 	{ "slow_exits", "", VTEL_A_SLOW_EXITS, VF_COUNT, VC_JSON },
 };
 
-/* The cgroup with its descendants. */
+/* The cgroup with its descendants; the tree shows three of its columns. */
+enum { ROLLUP_EXITS, ROLLUP_HANDLING, ROLLUP_OVERHEAD = 8 };
+
 static const struct vtel_col rollup_cols[] = {
 	{ "exits", "EXITS", VTEL_A_EXITS, VF_COUNT, 0 },
 	{ "handling_ns", "HANDLING", VTEL_A_HANDLING_NS, VF_NS, 0 },
 	{ "guest_ns", "GUEST", VTEL_A_GUEST_NS, VF_NS, 0 },
+	VTEL_SPLIT_COLS(VC_JSON),
 	{ "overhead_ppm", "OVERHEAD", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
+	VTEL_WAIT_COLS(VC_JSON),
 	{ "slow_exits", "SLOW", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
 };
 
@@ -130,9 +136,9 @@ static void tree_text(struct vtel_out *o, const struct vtel_cg_row *rows,
 		roll = v->cg->rollup ? v->cg->rollup : &none;
 		snprintf(c[0], VTEL_CELL, "%s", rows[i].label);
 		snprintf(c[1], VTEL_CELL, "%s", human_rate(h, v->exits_s));
-		vtel_col_text(c[2], VTEL_CELL, &rollup_cols[0], roll);
-		vtel_col_text(c[3], VTEL_CELL, &rollup_cols[1], roll);
-		vtel_col_text(c[4], VTEL_CELL, &rollup_cols[3], roll);
+		vtel_col_text(c[2], VTEL_CELL, &rollup_cols[ROLLUP_EXITS], roll);
+		vtel_col_text(c[3], VTEL_CELL, &rollup_cols[ROLLUP_HANDLING], roll);
+		vtel_col_text(c[4], VTEL_CELL, &rollup_cols[ROLLUP_OVERHEAD], roll);
 		if (v->share_ok)
 			human_ppm(c[5], v->share_ppm);
 		else

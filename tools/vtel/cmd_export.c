@@ -9,6 +9,13 @@
  * count an exit twice, labelled by path (cgroup="/tenant-a/vm1"); a
  * removed cgroup, which has no path any more, is left out. VMs are
  * labelled vm_id, pid, comm and vm_name (vmname.h).
+ *
+ * The time split is one counter per view with a kind label, so that
+ * sum by (kind) and ratios are one query: vtel_host_time_seconds_total,
+ * vtel_time_seconds_total (per VM) and vtel_cgroup_time_seconds_total,
+ * kind="guest|kvm|vmm|wait|idle". Summed over kind it is the vCPUs' time
+ * from first entry to last exit. Halt polling is part of idle, so it is a
+ * counter of its own (..._halt_poll_seconds_total), not a kind.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -120,6 +127,32 @@ static void write_addrs(FILE *f, const struct export *x, bool ns)
 	}
 }
 
+
+static const struct {
+	const char *kind;
+	int attr;
+} split_kinds[] = {
+	{ "guest", VTEL_A_GUEST_NS }, { "kvm", VTEL_A_KVM_NS },
+	{ "vmm", VTEL_A_VMM_NS }, { "wait", VTEL_A_WAIT_NS },
+	{ "idle", VTEL_A_IDLE_NS },
+};
+
+/* The five samples of r's time split, labels l[0..nl) plus kind in l[nl]. */
+static void write_split(FILE *f, const char *name, struct prom_label *l,
+			size_t nl, const struct vtel_rec *r)
+{
+	size_t k;
+
+	l[nl].name = "kind";
+	for (k = 0; k < ARRAY_SIZE(split_kinds); k++) {
+		l[nl].value = split_kinds[k].kind;
+		prom_sample_ns(f, name, l, nl + 1, rec_u(r, split_kinds[k].attr));
+	}
+}
+
+#define TIME_HELP " time by kind: guest, kvm (KVM handling on a CPU), vmm (the VMM in userspace), wait (runnable, no CPU) and idle (halted)."
+#define POLL_HELP " halt polling time, part of idle."
+
 static void write_status(FILE *f, const struct vtel_rec *s)
 {
 	struct prom_label l[2];
@@ -157,6 +190,15 @@ static void write_status(FILE *f, const struct vtel_rec *s)
 		else
 			prom_sample_u64(f, host_counters[i].name, NULL, 0,
 					rec_u(s, host_counters[i].attr));
+	}
+	if (rec_has(s, VTEL_A_KVM_NS)) {
+		prom_family(f, "vtel_host_time_seconds_total", "counter",
+			    "vCPU" TIME_HELP);
+		write_split(f, "vtel_host_time_seconds_total", l, 0, s);
+		prom_family(f, "vtel_host_halt_poll_seconds_total", "counter",
+			    "vCPU" POLL_HELP);
+		prom_sample_ns(f, "vtel_host_halt_poll_seconds_total", NULL, 0,
+			       rec_u(s, VTEL_A_POLL_NS));
 	}
 }
 
@@ -209,6 +251,23 @@ static void write_vms(FILE *f, const struct export *x)
 		}
 	}
 
+	if (x->vms.n && rec_has(&x->vms.v[0], VTEL_A_KVM_NS)) {
+		prom_family(f, "vtel_time_seconds_total", "counter",
+			    "The VM's vCPU" TIME_HELP);
+		for (i = 0; i < x->vms.n; i++) {
+			vm_labels(&x->vms.v[i], id, pid, l);
+			write_split(f, "vtel_time_seconds_total", l, VM_LABELS,
+				    &x->vms.v[i]);
+		}
+		prom_family(f, "vtel_halt_poll_seconds_total", "counter",
+			    "The VM's vCPU" POLL_HELP);
+		for (i = 0; i < x->vms.n; i++) {
+			vm_labels(&x->vms.v[i], id, pid, l);
+			prom_sample_ns(f, "vtel_halt_poll_seconds_total", l,
+				       VM_LABELS, rec_u(&x->vms.v[i], VTEL_A_POLL_NS));
+		}
+	}
+
 	prom_family(f, "vtel_exits_total", "counter", "VM exits by VM and exit reason.");
 	for (i = 0; i < x->vms.n; i++) {
 		if (x->gone[i])
@@ -253,6 +312,7 @@ static void write_cgroups(FILE *f, const struct vtel_list *cg)
 	struct prom_label l[3] = {
 		{ "cgroup", NULL }, { "cgroup_id", NULL }, { "level", NULL },
 	};
+	struct prom_label lk[2] = { { "cgroup", NULL } };
 	char id[HUMAN_LEN], level[HUMAN_LEN];
 	const struct vtel_rec *c;
 	size_t i, k;
@@ -282,6 +342,24 @@ static void write_cgroups(FILE *f, const struct vtel_list *cg)
 				prom_sample_u64(f, cg_counters[k].name, l, 1,
 						rec_u(c, cg_counters[k].attr));
 		}
+	}
+	if (!rec_has(&cg->v[0], VTEL_A_KVM_NS))
+		return;
+	prom_family(f, "vtel_cgroup_time_seconds_total", "counter",
+		    "vCPU threads in the cgroup itself, not its descendants:" TIME_HELP);
+	for (i = 0; i < cg->n; i++) {
+		lk[0].value = rec_s(&cg->v[i], VTEL_A_CGROUP_PATH);
+		if (lk[0].value)
+			write_split(f, "vtel_cgroup_time_seconds_total", lk, 1,
+				    &cg->v[i]);
+	}
+	prom_family(f, "vtel_cgroup_halt_poll_seconds_total", "counter",
+		    "vCPU threads in the cgroup itself, not its descendants:" POLL_HELP);
+	for (i = 0; i < cg->n; i++) {
+		lk[0].value = rec_s(&cg->v[i], VTEL_A_CGROUP_PATH);
+		if (lk[0].value)
+			prom_sample_ns(f, "vtel_cgroup_halt_poll_seconds_total",
+				       lk, 1, rec_u(&cg->v[i], VTEL_A_POLL_NS));
 	}
 }
 

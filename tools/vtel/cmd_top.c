@@ -46,6 +46,15 @@ static void json_rate(struct vtel_out *o, const char *key, double v)
 	jw_num(o, key, buf);
 }
 
+static void json_split(struct vtel_out *o, const struct vtel_split_rate *s)
+{
+	jw_u64(o, "kvm_ns", s->kvm_ns);
+	jw_u64(o, "vmm_ns", s->vmm_ns);
+	jw_u64(o, "wait_ns", s->wait_ns);
+	jw_u64(o, "idle_ns", s->idle_ns);
+	jw_u64(o, "wait_ppm", s->wait_ppm);
+}
+
 /*
  * Cgroups where vCPU threads ran: those with own exits. Pure ancestors
  * (their exits are all their descendants') would be rows of zeros.
@@ -76,6 +85,7 @@ static void cg_json(struct vtel_out *o, const struct vtel_cg_rate *c,
 		json_rate(o, "exits_per_s", c[i].exits_s);
 		jw_u64(o, "handling_ns", c[i].handling_ns);
 		jw_u64(o, "guest_ns", c[i].guest_ns);
+		json_split(o, &c[i].split);
 		json_rate(o, "handling_ns_per_s", c[i].handling_s);
 		jw_u64(o, "overhead_ppm", c[i].overhead_ppm);
 		jw_obj_close(o);
@@ -105,6 +115,7 @@ static void render_json(struct vtel_out *o, const struct vtel_args *a,
 			json_rate(o, "exits_per_s", vr[i].exits_s);
 			jw_u64(o, "handling_ns", vr[i].handling_ns);
 			jw_u64(o, "guest_ns", vr[i].guest_ns);
+			json_split(o, &vr[i].split);
 			json_rate(o, "handling_ns_per_s", vr[i].handling_s);
 			jw_u64(o, "overhead_ppm", vr[i].overhead_ppm);
 			jw_obj_close(o);

@@ -20,8 +20,10 @@ static const struct vtel_col vm_cols[] = {
 	{ "exits", "EXITS", VTEL_A_EXITS, VF_COUNT, 0 },
 	{ "handling_ns", "HANDLING", VTEL_A_HANDLING_NS, VF_NS, 0 },
 	{ "guest_ns", "GUEST", VTEL_A_GUEST_NS, VF_NS, 0 },
+	VTEL_SPLIT_COLS(0),
 	{ "overhead_ppm", "OVERHEAD", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
+	VTEL_WAIT_COLS(0),
 	{ "slow_exits", "SLOW", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
 	{ "l2_exits", "L2", VTEL_A_L2_EXITS, VF_COUNT, VC_OPT },
 };
@@ -33,8 +35,10 @@ static const struct vtel_col vcpu_cols[] = {
 	{ "exits", "EXITS", VTEL_A_EXITS, VF_COUNT, 0 },
 	{ "handling_ns", "HANDLING", VTEL_A_HANDLING_NS, VF_NS, 0 },
 	{ "guest_ns", "GUEST", VTEL_A_GUEST_NS, VF_NS, 0 },
+	VTEL_SPLIT_COLS(0),
 	{ "overhead_ppm", "OVERHEAD", VTEL_A_OVERHEAD_PPM, VF_PPM, 0 },
 	{ "overhead_pct", "", VTEL_A_OVERHEAD_PPM, VF_PCT, VC_JSON },
+	VTEL_WAIT_COLS(0),
 	{ "slow_exits", "SLOW", VTEL_A_SLOW_EXITS, VF_COUNT, 0 },
 	{ "l2_exits", "L2", VTEL_A_L2_EXITS, VF_COUNT, VC_OPT },
 };

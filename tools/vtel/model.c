@@ -95,6 +95,13 @@ static const struct {
 	A(UNBINNED, U64),
 	A(L2_EXITS, U64),
 	A(L2_HANDLING_NS, U64),
+	A(KVM_NS, U64),
+	A(VMM_NS, U64),
+	A(WAIT_NS, U64),
+	A(IDLE_NS, U64),
+	A(POLL_NS, U64),
+	A(WAIT_PPM, U32),
+	A(SPLIT_MISSED, U64),
 };
 #undef A
 

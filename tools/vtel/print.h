@@ -41,6 +41,22 @@ struct vtel_col {
 
 #define VTEL_CELL	72
 
+/*
+ * The time split of a view or VM, after its guest time: the five buckets
+ * (see include/uapi/linux/vtel.h) and the polling inside idle. Text shows
+ * them unless flags hide them (VC_JSON).
+ */
+#define VTEL_SPLIT_COLS(flags)						\
+	{ "kvm_ns", "KVM", VTEL_A_KVM_NS, VF_NS, (flags) },		\
+	{ "vmm_ns", "VMM", VTEL_A_VMM_NS, VF_NS, (flags) },		\
+	{ "wait_ns", "WAIT", VTEL_A_WAIT_NS, VF_NS, (flags) },		\
+	{ "idle_ns", "IDLE", VTEL_A_IDLE_NS, VF_NS, (flags) },		\
+	{ "poll_ns", "POLL", VTEL_A_POLL_NS, VF_NS, VC_JSON }
+/* wait / (guest + kvm + vmm + wait), after the overhead. */
+#define VTEL_WAIT_COLS(flags)						\
+	{ "wait_ppm", "WAIT%", VTEL_A_WAIT_PPM, VF_PPM, (flags) },	\
+	{ "wait_pct", "", VTEL_A_WAIT_PPM, VF_PCT, VC_JSON }
+
 /* Text of one field ("-" when absent). */
 char *vtel_col_text(char *buf, size_t size, const struct vtel_col *c,
 		    const struct vtel_rec *r);

@@ -52,10 +52,28 @@ static uint64_t d(const struct vtel_rec *p, const struct vtel_rec *c, int a)
 	return vtel_delta(p ? rec_u(p, a) : 0, rec_u(c, a));
 }
 
+uint32_t vtel_overhead_delta(const struct vtel_rec *p, const struct vtel_rec *c,
+			     struct vtel_split_rate *s)
+{
+	uint64_t guest = d(p, c, VTEL_A_GUEST_NS);
+
+	s->kvm_ns = d(p, c, VTEL_A_KVM_NS);
+	s->vmm_ns = d(p, c, VTEL_A_VMM_NS);
+	s->wait_ns = d(p, c, VTEL_A_WAIT_NS);
+	s->idle_ns = d(p, c, VTEL_A_IDLE_NS);
+	s->wait_ppm = vtel_ppm(s->wait_ns, guest + s->kvm_ns + s->vmm_ns);
+	if (!rec_has(c, VTEL_A_KVM_NS))
+		return vtel_ppm(d(p, c, VTEL_A_HANDLING_NS), guest);
+	return vtel_ppm(s->kvm_ns + s->vmm_ns, guest);
+}
+
+/* By overhead without idle, then exits, then VM id. */
 static int cmp_vm(const void *pa, const void *pb)
 {
 	const struct vtel_vm_rate *a = pa, *b = pb;
 
+	if (a->overhead_ppm != b->overhead_ppm)
+		return a->overhead_ppm < b->overhead_ppm ? 1 : -1;
 	if (a->exits != b->exits)
 		return a->exits < b->exits ? 1 : -1;
 	return rec_u(a->vm, VTEL_A_VM_ID) < rec_u(b->vm, VTEL_A_VM_ID) ? -1 : 1;
@@ -90,7 +108,7 @@ int vtel_rates_vms(const struct vtel_snap *prev, const struct vtel_snap *cur,
 		v[i].guest_ns = d(p, c, VTEL_A_GUEST_NS);
 		v[i].exits_s = per_s(v[i].exits, dt);
 		v[i].handling_s = per_s(v[i].handling_ns, dt);
-		v[i].overhead_ppm = vtel_ppm(v[i].handling_ns, v[i].guest_ns);
+		v[i].overhead_ppm = vtel_overhead_delta(p, c, &v[i].split);
 	}
 	qsort(v, cur->vms.n, sizeof(*v), cmp_vm);
 	*out = v;
@@ -194,7 +212,7 @@ int vtel_rates_cgroups(const struct vtel_snap *prev,
 		v[i].guest_ns = d(p, c, VTEL_A_GUEST_NS);
 		v[i].exits_s = per_s(v[i].exits, dt);
 		v[i].handling_s = per_s(v[i].handling_ns, dt);
-		v[i].overhead_ppm = vtel_ppm(v[i].handling_ns, v[i].guest_ns);
+		v[i].overhead_ppm = vtel_overhead_delta(p, c, &v[i].split);
 		if (!rollup || j < 0 || !cur->cpu || !prev->cpu ||
 		    !cur->cpu[i].ok || !prev->cpu[j].ok)
 			continue;

@@ -23,11 +23,18 @@ struct vtel_snap {
 	struct vtel_cg_cpu *cpu;	/* cpu.stat per cgroup, or NULL */
 };
 
+/* The time split of an interval: deltas of the five buckets. */
+struct vtel_split_rate {
+	uint64_t kvm_ns, vmm_ns, wait_ns, idle_ns;
+	uint32_t wait_ppm;		/* wait / (guest + kvm + vmm + wait) */
+};
+
 struct vtel_vm_rate {
 	const struct vtel_rec *vm;	/* in the newer snapshot */
 	uint64_t exits, handling_ns, guest_ns;	/* deltas */
+	struct vtel_split_rate split;
 	double exits_s, handling_s;	/* per second (handling: ns/s) */
-	uint32_t overhead_ppm;		/* of the interval */
+	uint32_t overhead_ppm;		/* of the interval, idle and wait left out */
 };
 
 struct vtel_reason_rate {
@@ -40,15 +47,23 @@ struct vtel_reason_rate {
 struct vtel_cg_rate {
 	const struct vtel_rec *cg;	/* in the newer snapshot */
 	uint64_t exits, handling_ns, guest_ns;	/* deltas */
+	struct vtel_split_rate split;
 	double exits_s, handling_s;	/* per second (handling: ns/s) */
-	uint32_t overhead_ppm;		/* of the interval */
+	uint32_t overhead_ppm;		/* of the interval, idle and wait left out */
 	bool share_ok;			/* cpu.stat read both times, usage grew */
 	uint64_t share_ppm;		/* handling_ns / usage delta, in ppm */
 };
 
 uint64_t vtel_delta(uint64_t prev, uint64_t cur);
 uint32_t vtel_ppm(uint64_t part, uint64_t rest);
-/* Rows sorted by exit rate, descending; *out must be free()d. */
+/*
+ * (kvm + vmm) / (guest + kvm + vmm) of the interval from p to c, with the
+ * split in *s; handling / (guest + handling) from a module without the
+ * split (no VTEL_A_KVM_NS).
+ */
+uint32_t vtel_overhead_delta(const struct vtel_rec *p, const struct vtel_rec *c,
+			     struct vtel_split_rate *s);
+/* Rows sorted by overhead, then exits, descending; *out must be free()d. */
 int vtel_rates_vms(const struct vtel_snap *prev, const struct vtel_snap *cur,
 		   struct vtel_vm_rate **out, size_t *n);
 int vtel_rates_reasons(const struct vtel_snap *prev,

@@ -16,9 +16,13 @@ NUM = "number"       # integer or decimal
 STR = "str"
 BOOL = "bool"
 
+# The time split, after guest_ns (null from a module without it).
+SPLIT = {"kvm_ns": INTN, "vmm_ns": INTN, "wait_ns": INTN, "idle_ns": INTN,
+         "poll_ns": INTN}
+OVERHEAD = {"overhead_ppm": INT, "overhead_pct": NUM, "wait_ppm": INTN,
+            "wait_pct": "number|null"}
 VIEW_TOTALS = {"vcpus": INT, "exits": INT, "handling_ns": INT,
-               "guest_ns": INT, "overhead_ppm": INT, "overhead_pct": NUM,
-               "slow_exits": INT}
+               "guest_ns": INT, **SPLIT, **OVERHEAD, "slow_exits": INT}
 VIEW = {
     "host": dict(type=STR, **VIEW_TOTALS, untracked_exits=INT,
                  reason_overflow=INT),
@@ -29,19 +33,19 @@ VIEW = {
     "cgroup": dict(type=STR, cgroup_id=INT, cgroup_path="str|null",
                    cgroup_level=INT, **VIEW_TOTALS, reason_overflow=INT),
 }
-CG_TOTALS = {"exits": INT, "handling_ns": INT, "guest_ns": INT,
-             "overhead_ppm": INT, "overhead_pct": NUM, "slow_exits": INT}
+CG_TOTALS = {"exits": INT, "handling_ns": INT, "guest_ns": INT, **SPLIT,
+             **OVERHEAD, "slow_exits": INT}
 CGROUP = dict(cgroup_id=INT, level=INT, path="str|null", **CG_TOTALS,
               rollup="object")
 EXIT = {"reason": STR, "code": INT, "isa": "str|null", "category": STR,
-        "count": INT, "timed": INT, "total_ns": INT, "min_ns": INTN,
+        "count": INT, "timed": INT, "total_ns": INT, **SPLIT, "min_ns": INTN,
         "max_ns": INTN, "p50_ns": INTN, "p90_ns": INTN, "p99_ns": INTN,
         "p999_ns": INTN}
 STATUS = {"loaded": BOOL, "family_version": INT, "version": STR,
           "attached": BOOL, "vendor": STR, "vms_live": INT,
           "vms_retired": INT, "vms_evicted": INT, "vcpus": INT, "exits": INT,
-          "handling_ns": INT, "guest_ns": INT, "overhead_ppm": INT,
-          "overhead_pct": NUM, "slow_exits": INTN,
+          "handling_ns": INT, "guest_ns": INT, **SPLIT, **OVERHEAD,
+          "split_missed": INTN, "slow_exits": INTN,
           "untracked_vms": INT, "untracked_vcpus": INT,
           "untracked_exits": INT, "reason_overflow": INT,
           "layout_errors": INT, "events_dropped": INT, "cgroups": INTN,
@@ -50,18 +54,21 @@ STATUS = {"loaded": BOOL, "family_version": INT, "version": STR,
           "generation": INT}
 VM = {"vm_id": INT, "pid": INT, "comm": STR, "name": STR, "name_source": STR,
       "state": STR, "vcpus": INT,
-      "exits": INT, "handling_ns": INT, "guest_ns": INT, "overhead_ppm": INT,
-      "overhead_pct": NUM, "slow_exits": INT}
+      "exits": INT, "handling_ns": INT, "guest_ns": INT, **SPLIT, **OVERHEAD,
+      "slow_exits": INT}
 VCPU = {"vm_id": INT, "vcpu_id": INT, "tid": INT, "exits": INT,
-        "handling_ns": INT, "guest_ns": INT, "overhead_ppm": INT,
-        "overhead_pct": NUM, "slow_exits": INT}
+        "handling_ns": INT, "guest_ns": INT, **SPLIT, **OVERHEAD,
+        "slow_exits": INT}
 BUCKET = {"le_ns": INT, "count": INT}
 CONFIG = {"slow_ns": INTN, "event_rate": INTN, "unprivileged_read": INTN,
           "max_vms": INTN, "max_vcpus": INTN, "retired_vms": INTN,
           "retired_secs": INTN, "max_addrs": INTN}
+# top: deltas of the interval; overhead_ppm leaves idle and wait out.
+TOP_SPLIT = {"kvm_ns": INT, "vmm_ns": INT, "wait_ns": INT, "idle_ns": INT,
+             "wait_ppm": INT}
 TOP_VM = {"vm_id": INT, "pid": INT, "comm": STR, "exits": INT,
           "exits_per_s": NUM, "handling_ns": INT, "guest_ns": INT,
-          "handling_ns_per_s": NUM, "overhead_ppm": INT}
+          **TOP_SPLIT, "handling_ns_per_s": NUM, "overhead_ppm": INT}
 TOP_REASON = {"reason": STR, "category": STR, "exits": INT,
               "exits_per_s": NUM, "timed": INT, "total_ns": INT,
               "avg_ns": INTN}
@@ -71,7 +78,7 @@ CG_TREE = dict(cgroup_id=INT, parent_id=INTN, level=INT, depth=INT,
                cpu_share_pct="number|null")
 TOP_CGROUP = {"cgroup_id": INT, "path": "str|null", "exits": INT,
               "exits_per_s": NUM, "handling_ns": INT, "guest_ns": INT,
-              "handling_ns_per_s": NUM, "overhead_ppm": INT}
+              **TOP_SPLIT, "handling_ns_per_s": NUM, "overhead_ppm": INT}
 EV_START = {"time_ns": INT, "event": STR, "vm_id": INT, "pid": INT, "comm": STR}
 EV_STOP = dict(EV_START, exits=INT, handling_ns=INT, guest_ns=INT)
 

@@ -143,6 +143,25 @@ static uint32_t ppm(uint64_t h, uint64_t g)
 	return h + g ? (uint32_t)((unsigned __int128)h * 1000000 / (h + g)) : 0;
 }
 
+/*
+ * The time split the module sends after the guest time: handling h is
+ * vmm + wait + idle + kvm; halt polling is half of idle. Then the overhead
+ * (kvm + vmm) / (guest + kvm + vmm) and, at the end, wait_ppm.
+ */
+static void put_split(struct nl_msg *msg, uint64_t h, uint64_t g, uint64_t vmm,
+		      uint64_t wait, uint64_t idle)
+{
+	uint64_t kvm = h - vmm - wait - idle;
+
+	put_u64(msg, VTEL_A_KVM_NS, kvm);
+	put_u64(msg, VTEL_A_VMM_NS, vmm);
+	put_u64(msg, VTEL_A_WAIT_NS, wait);
+	put_u64(msg, VTEL_A_IDLE_NS, idle);
+	put_u64(msg, VTEL_A_POLL_NS, idle / 2);
+	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, ppm(kvm + vmm, g));
+	nla_put_u32(msg, VTEL_A_WAIT_PPM, ppm(wait, g + kvm + vmm));
+}
+
 static void put_vm(struct fake *f, struct nl_msg *msg, const struct fake_vm *vm)
 {
 	uint64_t add = f->tick * f->step;
@@ -161,8 +180,8 @@ static void put_vm(struct fake *f, struct nl_msg *msg, const struct fake_vm *vm)
 	put_u64(msg, VTEL_A_EXITS, vm->exits + add);
 	put_u64(msg, VTEL_A_HANDLING_NS, vm->handling_ns + add * 1000);
 	put_u64(msg, VTEL_A_GUEST_NS, vm->guest_ns + add * 9000);
-	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM,
-		    ppm(vm->handling_ns + add * 1000, vm->guest_ns + add * 9000));
+	put_split(msg, vm->handling_ns + add * 1000, vm->guest_ns + add * 9000,
+		  vm->vmm_ns, vm->wait_ns, vm->idle_ns);
 	put_u64(msg, VTEL_A_SLOW_EXITS, vm->slow);
 	if (f->malform == MAL_TRUNC_ATTR) {
 		struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -215,6 +234,11 @@ static void put_reason(struct fake *f, struct nl_msg *msg,
 	put_u64(msg, VTEL_A_P90_NS, r->p90);
 	put_u64(msg, VTEL_A_P99_NS, r->p99);
 	put_u64(msg, VTEL_A_P999_NS, r->p999);
+	put_u64(msg, VTEL_A_KVM_NS, r->total_ns + (r->timed ? add * 500 : 0));
+	put_u64(msg, VTEL_A_VMM_NS, 0);
+	put_u64(msg, VTEL_A_WAIT_NS, 0);
+	put_u64(msg, VTEL_A_IDLE_NS, 0);
+	put_u64(msg, VTEL_A_POLL_NS, 0);
 	if (hist)
 		put_hist(f, msg, r);
 }
@@ -456,7 +480,7 @@ static void status(struct fake *f, const struct nlmsghdr *req)
 		put_u64(msg, VTEL_A_EXITS, 1234567);
 	put_u64(msg, VTEL_A_HANDLING_NS, 35100000);
 	put_u64(msg, VTEL_A_GUEST_NS, 2300000000ULL);
-	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, 15030);
+	put_split(msg, 35100000, 2300000000ULL, 0, 0, 0);
 	put_u64(msg, VTEL_A_SLOW_EXITS, 12);
 	put_u64(msg, VTEL_A_UNTRACKED_VMS, 0);
 	put_u64(msg, VTEL_A_UNTRACKED_VCPUS, 1);
@@ -470,6 +494,7 @@ static void status(struct fake *f, const struct nlmsghdr *req)
 	put_u64(msg, VTEL_A_UNTRACKED_CGROUPS, 0);
 	put_u64(msg, VTEL_A_SEGMENT_DROPS, 0);
 	put_u64(msg, VTEL_A_CGROUP_STALE_EXITS, 5);
+	put_u64(msg, VTEL_A_SPLIT_MISSED, 0);
 	nla_put_u32(msg, 200, 1);	/* from a newer module: ignored */
 	h = nlmsg_hdr(msg);
 	if (f->malform == MAL_TRUNC_GENL)
@@ -540,7 +565,9 @@ static void vcpus(struct fake *f, const struct nlmsghdr *req)
 		put_u64(msg, VTEL_A_EXITS, vm->exits / vm->vcpus);
 		put_u64(msg, VTEL_A_HANDLING_NS, vm->handling_ns / vm->vcpus);
 		put_u64(msg, VTEL_A_GUEST_NS, vm->guest_ns / vm->vcpus);
-		nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, ppm(vm->handling_ns, vm->guest_ns));
+		put_split(msg, vm->handling_ns / vm->vcpus, vm->guest_ns / vm->vcpus,
+			  vm->vmm_ns / vm->vcpus, vm->wait_ns / vm->vcpus,
+			  vm->idle_ns / vm->vcpus);
 		put_u64(msg, VTEL_A_SLOW_EXITS, i);
 		dump_msg(f, msg, i == 0);
 	}
@@ -669,7 +696,7 @@ static void cgroup_view(struct fake *f, const struct nlmsghdr *req)
 	put_u64(msg, VTEL_A_EXITS, v[0]);
 	put_u64(msg, VTEL_A_HANDLING_NS, v[1]);
 	put_u64(msg, VTEL_A_GUEST_NS, v[2]);
-	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, ppm(v[1], v[2]));
+	put_split(msg, v[1], v[2], 0, 0, 0);
 	put_u64(msg, VTEL_A_SLOW_EXITS, v[3]);
 	put_u64(msg, VTEL_A_REASON_OVERFLOW, 0);
 	q_msg(f, msg);
@@ -682,7 +709,7 @@ static void put_cg_counters(struct nl_msg *msg, const uint64_t *v)
 	put_u64(msg, VTEL_A_EXITS, v[0]);
 	put_u64(msg, VTEL_A_HANDLING_NS, v[1]);
 	put_u64(msg, VTEL_A_GUEST_NS, v[2]);
-	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, ppm(v[1], v[2]));
+	put_split(msg, v[1], v[2], 0, 0, 0);
 	put_u64(msg, VTEL_A_SLOW_EXITS, v[3]);
 }
 
@@ -717,7 +744,7 @@ static void view(struct fake *f, const struct nlmsghdr *req)
 {
 	const struct fake_vm *vm;
 	struct nl_msg *msg;
-	uint64_t exits = 0, h = 0, g = 0;
+	uint64_t exits = 0, h = 0, g = 0, vmm = 0, wait = 0, idle = 0;
 	uint32_t nv = 0;
 	unsigned int i;
 
@@ -738,19 +765,25 @@ static void view(struct fake *f, const struct nlmsghdr *req)
 		exits = vm->exits;
 		h = vm->handling_ns;
 		g = vm->guest_ns;
+		vmm = vm->vmm_ns;
+		wait = vm->wait_ns;
+		idle = vm->idle_ns;
 	} else {
 		for (i = 0; i < f->nvms; i++) {
 			nv += f->vms[i].vcpus;
 			exits += f->vms[i].exits;
 			h += f->vms[i].handling_ns;
 			g += f->vms[i].guest_ns;
+			vmm += f->vms[i].vmm_ns;
+			wait += f->vms[i].wait_ns;
+			idle += f->vms[i].idle_ns;
 		}
 	}
 	nla_put_u32(msg, VTEL_A_VCPUS, nv);
 	put_u64(msg, VTEL_A_EXITS, exits);
 	put_u64(msg, VTEL_A_HANDLING_NS, h);
 	put_u64(msg, VTEL_A_GUEST_NS, g);
-	nla_put_u32(msg, VTEL_A_OVERHEAD_PPM, ppm(h, g));
+	put_split(msg, h, g, vmm, wait, idle);
 	put_u64(msg, VTEL_A_SLOW_EXITS, 12);
 	if (!vm)
 		put_u64(msg, VTEL_A_UNTRACKED_EXITS, 42);
@@ -1073,9 +1106,9 @@ void fake_init(struct fake *f)
 	f->family_id = 0x21;
 	f->events_group = 9;
 	f->vms[0] = (struct fake_vm){ 1, 4242, 2, "qemu-system-x86", VTEL_VM_STATE_LIVE,
-				      123456, 35100000, 2300000000ULL, 12 };
+				      123456, 35100000, 2300000000ULL, 12, 0, 0, 0 };
 	f->vms[1] = (struct fake_vm){ 2, 4343, 1, "we\"ird\\vm\n\xff", VTEL_VM_STATE_RETIRED,
-				      999, 1000, 9000, 0 };
+				      999, 1000, 9000, 0, 200, 100, 500 };
 	f->nvms = 2;
 	/*
 	 * / and the tenants have no exits of their own; 102 was removed

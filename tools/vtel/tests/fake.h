@@ -26,6 +26,7 @@ struct fake_vm {
 	const char *comm;
 	uint8_t state;
 	uint64_t exits, handling_ns, guest_ns, slow;
+	uint64_t vmm_ns, wait_ns, idle_ns;	/* of handling_ns; kvm the rest */
 };
 
 struct fake_reason {

@@ -60,8 +60,9 @@ static void status(void)
 	CHECK_STR(r.out, "{\"loaded\":true,\"family_version\":1,\"version\":\"0.1.0\","
 		  "\"attached\":true,\"vendor\":\"svm\",\"vms_live\":1,\"vms_retired\":1,"
 		  "\"vms_evicted\":3,\"vcpus\":3,\"exits\":1234567,\"handling_ns\":35100000,"
-		  "\"guest_ns\":2300000000,\"overhead_ppm\":15030,\"overhead_pct\":1.503,"
-		  "\"slow_exits\":12,\"untracked_vms\":0,\"untracked_vcpus\":1,\"untracked_exits\":42,"
+		  "\"guest_ns\":2300000000,\"kvm_ns\":35100000,\"vmm_ns\":0,\"wait_ns\":0,"
+		  "\"idle_ns\":0,\"poll_ns\":0,\"overhead_ppm\":15031,\"overhead_pct\":1.5031,"
+		  "\"wait_ppm\":0,\"wait_pct\":0,\"split_missed\":0,\"slow_exits\":12,\"untracked_vms\":0,\"untracked_vcpus\":1,\"untracked_exits\":42,"
 		  "\"reason_overflow\":0,\"layout_errors\":0,\"events_dropped\":7,"
 		  "\"cgroups\":2,\"cgroups_released\":0,\"untracked_cgroups\":0,"
 		  "\"segment_drops\":0,\"cgroup_stale_exits\":5,\"generation\":99}\n");
@@ -91,11 +92,11 @@ static void exits(void)
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_EXITS);
 	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_VM_ID);
 	CHECK_U64(f.last_vm_id, 1);
-	CHECK_HAS(r.out, "VM 1, pid 4242, comm qemu-system-x86, vCPUs 2, exits 123k, handling 35.1ms, guest 2.3s, overhead 1.50%, slow 12, overflow 0\n");
-	CHECK_HAS(r.out, "REASON   CATEGORY  COUNT  TOTAL    MIN     MAX    P50    P90     P99   P99.9\n");
-	CHECK_HAS(r.out, "io       io         3.0k  3.5ms  511ns  35.1\xc2\xb5s  1.0\xc2\xb5s  1.0\xc2\xb5s   2.0\xc2\xb5s  32.8\xc2\xb5s\n");
-	CHECK_HAS(r.out, "PF excp  memory      500  400\xc2\xb5s  100ns   5.0\xc2\xb5s  1.0\xc2\xb5s  2.0\xc2\xb5s   4.1\xc2\xb5s   5.0\xc2\xb5s\n");
-	CHECK_HAS(r.out, "hlt      halt          3    0ns      -       -      -      -       -       -\n");
+	CHECK_HAS(r.out, "VM 1, pid 4242, comm qemu-system-x86, vCPUs 2, exits 123k, handling 35.1ms, guest 2.3s, kvm 35.1ms, vmm 0ns, wait 0ns, idle 0ns, poll 0ns, overhead 1.50%, waiting 0.00%, slow 12, overflow 0\n");
+	CHECK_HAS(r.out, "REASON   CATEGORY  COUNT  TOTAL    KVM  VMM  WAIT  IDLE    MIN     MAX    P50    P90     P99   P99.9\n");
+	CHECK_HAS(r.out, "io       io         3.0k  3.5ms  3.5ms  0ns   0ns   0ns  511ns  35.1\xc2\xb5s  1.0\xc2\xb5s  1.0\xc2\xb5s   2.0\xc2\xb5s  32.8\xc2\xb5s\n");
+	CHECK_HAS(r.out, "PF excp  memory      500  400\xc2\xb5s  400\xc2\xb5s  0ns   0ns   0ns  100ns   5.0\xc2\xb5s  1.0\xc2\xb5s  2.0\xc2\xb5s   4.1\xc2\xb5s   5.0\xc2\xb5s\n");
+	CHECK_HAS(r.out, "hlt      halt          3    0ns    0ns  0ns   0ns   0ns      -       -      -      -       -       -\n");
 	io = strstr(r.out, "\nio ");
 	npf = strstr(r.out, "\nnpf ");
 	pf = strstr(r.out, "\nPF excp ");
@@ -109,14 +110,18 @@ static void exits(void)
 	CHECK_PREFIX(r.out, "{\"view\":{\"type\":\"vm\",\"vm_id\":1,\"pid\":4242,"
 		       "\"comm\":\"qemu-system-x86\",\"vcpus\":2,\"exits\":123456,"
 		       "\"handling_ns\":35100000,\"guest_ns\":2300000000,"
-		       "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"slow_exits\":12,"
+		       "\"kvm_ns\":35100000,\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,"
+		       "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"wait_ppm\":0,"
+		       "\"wait_pct\":0,\"slow_exits\":12,"
 		       "\"reason_overflow\":0},\"exits\":[");
 	CHECK_HAS(r.out, "{\"reason\":\"io\",\"code\":123,\"isa\":\"svm\",\"category\":\"io\","
-		  "\"count\":3000,\"timed\":3000,\"total_ns\":3500000,\"min_ns\":511,"
+		  "\"count\":3000,\"timed\":3000,\"total_ns\":3500000,\"kvm_ns\":3500000,"
+		  "\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,\"min_ns\":511,"
 		  "\"max_ns\":35100,\"p50_ns\":1023,\"p90_ns\":1023,\"p99_ns\":2047,"
 		  "\"p999_ns\":32767}");
 	CHECK_HAS(r.out, "{\"reason\":\"hlt\",\"code\":120,\"isa\":\"svm\",\"category\":\"halt\","
-		  "\"count\":3,\"timed\":0,\"total_ns\":0,\"min_ns\":null,\"max_ns\":null,"
+		  "\"count\":3,\"timed\":0,\"total_ns\":0,\"kvm_ns\":0,\"vmm_ns\":0,"
+		  "\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,\"min_ns\":null,\"max_ns\":null,"
 		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,\"p999_ns\":null}");
 	CHECK_U64(unit_lines(r.out), 1);
 	done();
@@ -187,10 +192,14 @@ static void vms(void)
 {
 	unit_case("text");
 	run_ok("vms", NULL, NULL);
-	CHECK_HAS(r.out, "VM   PID  COMM             NAME             STATE    VCPUS  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
-	CHECK_HAS(r.out, " 1  4242  qemu-system-x86  qemu-system-x86  live         2   123k    35.1ms   2.3s     1.50%    12\n");
-	/* Control characters and invalid UTF-8 from comm never reach the terminal. */
-	CHECK_HAS(r.out, " 2  4343  we\"ird\\vm??      we\"ird\\vm??      retired      1    999     1.0\xc2\xb5s  9.0\xc2\xb5s    10.00%     0\n");
+	CHECK_HAS(r.out, "VM   PID  COMM             NAME             STATE    VCPUS  EXITS  HANDLING  GUEST     KVM    VMM   WAIT   IDLE  OVERHEAD  WAIT%  SLOW\n");
+	CHECK_HAS(r.out, " 1  4242  qemu-system-x86  qemu-system-x86  live         2   123k    35.1ms   2.3s  35.1ms    0ns    0ns    0ns     1.50%  0.00%    12\n");
+	/*
+	 * Control characters and invalid UTF-8 from comm never reach the
+	 * terminal. VM 2 idles half its handling time: its overhead leaves
+	 * idle and wait out, (200 + 200) / (9000 + 200 + 200).
+	 */
+	CHECK_HAS(r.out, " 2  4343  we\"ird\\vm??      we\"ird\\vm??      retired      1    999     1.0\xc2\xb5s  9.0\xc2\xb5s   200ns  200ns  100ns  500ns     4.26%  1.05%     0\n");
 	done();
 
 	unit_case("json");
@@ -241,9 +250,9 @@ static void vcpus(void)
 	unit_case("--vm");
 	run_ok("vcpus --vm 1", NULL, NULL);
 	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_VM_ID);
-	CHECK_HAS(r.out, "VM  VCPU   TID  EXITS  HANDLING  GUEST  OVERHEAD  SLOW\n");
-	CHECK_HAS(r.out, "\n 1     0  4243  61.7k    17.6ms   1.2s     1.50%     0\n"
-		  " 1     1  4244  61.7k    17.6ms   1.2s     1.50%     1\n");
+	CHECK_HAS(r.out, "VM  VCPU   TID  EXITS  HANDLING  GUEST     KVM  VMM  WAIT  IDLE  OVERHEAD  WAIT%  SLOW\n");
+	CHECK_HAS(r.out, "\n 1     0  4243  61.7k    17.6ms   1.2s  17.6ms  0ns   0ns   0ns     1.50%  0.00%     0\n"
+		  " 1     1  4244  61.7k    17.6ms   1.2s  17.6ms  0ns   0ns   0ns     1.50%  0.00%     1\n");
 	CHECK_U64(unit_lines(r.out), 3);
 	done();
 
@@ -252,8 +261,10 @@ static void vcpus(void)
 	CHECK_U64(f.last_attrs, 1ULL << VTEL_A_PID);
 	CHECK_U64(f.last_pid, 4343);
 	CHECK_STR(r.out, "{\"vcpus\":[{\"vm_id\":2,\"vcpu_id\":0,\"tid\":4344,\"exits\":999,"
-		  "\"handling_ns\":1000,\"guest_ns\":9000,\"overhead_ppm\":100000,"
-		  "\"overhead_pct\":10,\"slow_exits\":0}]}\n");
+		  "\"handling_ns\":1000,\"guest_ns\":9000,\"kvm_ns\":200,\"vmm_ns\":200,"
+		  "\"wait_ns\":100,\"idle_ns\":500,\"poll_ns\":250,\"overhead_ppm\":42553,"
+		  "\"overhead_pct\":4.2553,\"wait_ppm\":10526,\"wait_pct\":1.0526,"
+		  "\"slow_exits\":0}]}\n");
 	done();
 
 	unit_case("unknown VM: exit 5");
@@ -365,8 +376,9 @@ static void top(void)
 	CHECK_U64(unit_lines(r.out), 3);
 	CHECK_HAS(r.out, "{\"interval_ns\":2000000000,\"vms\":[{\"vm_id\":1,\"pid\":4242,"
 		  "\"comm\":\"qemu-system-x86\",\"exits\":1000,\"exits_per_s\":500.0,"
-		  "\"handling_ns\":1000000,\"guest_ns\":9000000,\"handling_ns_per_s\":500000.0,"
-		  "\"overhead_ppm\":100000}");
+		  "\"handling_ns\":1000000,\"guest_ns\":9000000,\"kvm_ns\":1000000,"
+		  "\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"wait_ppm\":0,"
+		  "\"handling_ns_per_s\":500000.0,\"overhead_ppm\":100000}");
 	CHECK_HAS(r.out, "\"reasons\":[{\"reason\":\"PF excp\",\"category\":\"memory\",\"exits\":1000,"
 		  "\"exits_per_s\":500.0,\"timed\":1000,\"total_ns\":500000,\"avg_ns\":500}");
 	done();
@@ -515,6 +527,13 @@ static void export(void)
 	CHECK_HAS(r.out, "vtel_info{version=\"0.1.0\",vendor=\"svm\"} 1\n");
 	CHECK_HAS(r.out, "vtel_vms{state=\"retired\"} 1\n");
 	CHECK_HAS(r.out, "vtel_vm_info{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",vm_name=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",state=\"retired\"} 1\n");
+	/* The time split: one counter per view with a kind label. */
+	CHECK_HAS(r.out, "# TYPE vtel_time_seconds_total counter\n");
+	CHECK_HAS(r.out, "vtel_time_seconds_total{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",vm_name=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",kind=\"guest\"} 0.000009\n");
+	CHECK_HAS(r.out, "vtel_time_seconds_total{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",vm_name=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",kind=\"idle\"} 0.0000005\n");
+	CHECK_HAS(r.out, "vtel_host_time_seconds_total{kind=\"kvm\"} 0.0351\n");
+	CHECK_HAS(r.out, "vtel_halt_poll_seconds_total{vm_id=\"2\",pid=\"4343\",comm=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\",vm_name=\"we\\\"ird\\\\vm\\n\xef\xbf\xbd\"} 0.00000025\n");
+	CHECK_HAS(r.out, "vtel_cgroup_time_seconds_total{cgroup=\"/tenant-a/vm1\",kind=\"kvm\"} 0.03\n");
 	CHECK_HAS(r.out, "# TYPE vtel_cgroup_exits_total counter\n"
 		  "vtel_cgroup_exits_total{cgroup=\"/\"} 0\n"
 		  "vtel_cgroup_exits_total{cgroup=\"/tenant-a\"} 0\n"
@@ -648,7 +667,9 @@ static void cgroups(void)
 	run_ok("-j cgroups", "json", "cgroups.json");
 	CHECK_HAS(r.out, "{\"cgroups\":[{\"cgroup_id\":1,\"level\":0,\"path\":\"/\",\"exits\":0,");
 	CHECK_HAS(r.out, "\"rollup\":{\"exits\":144455,\"handling_ns\":39101000,\"guest_ns\":2800009000,"
-		  "\"overhead_ppm\":13772,\"overhead_pct\":1.3772,\"slow_exits\":13}}");
+		  "\"kvm_ns\":39101000,\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,"
+		  "\"overhead_ppm\":13772,\"overhead_pct\":1.3772,\"wait_ppm\":0,\"wait_pct\":0,"
+		  "\"slow_exits\":13}}");
 	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"level\":2,\"path\":null,\"exits\":23456,");
 	done();
 
@@ -761,7 +782,9 @@ static void cgroup_tree(void)
 	CHECK_HAS(r.out, "{\"cgroup_id\":111,\"parent_id\":110,\"level\":2,\"depth\":2,"
 		  "\"path\":\"/tenant-b/vm3\",\"name\":\"vm3\",\"exits_per_s\":500.0,"
 		  "\"exits\":1999,\"handling_ns\":1001000,\"guest_ns\":9009000,"
-		  "\"overhead_ppm\":100000,\"overhead_pct\":10,\"slow_exits\":0,"
+		  "\"kvm_ns\":1001000,\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,"
+		  "\"overhead_ppm\":100000,\"overhead_pct\":10,\"wait_ppm\":0,\"wait_pct\":0,"
+		  "\"slow_exits\":0,"
 		  "\"own_exits\":1999,\"cpu_usage_usec\":2500,\"cpu_share_pct\":200}");
 	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"parent_id\":null,\"level\":2,\"depth\":0,"
 		  "\"path\":null,\"name\":null,\"exits_per_s\":0.0,\"exits\":23456,");
@@ -852,7 +875,8 @@ static void top_cgroup(void)
 	CHECK_U64(unit_lines(r.out), 2);
 	CHECK_PREFIX(r.out, "{\"interval_ns\":2000000000,\"cgroups\":[{\"cgroup_id\":101,"
 		     "\"path\":\"/tenant-a/vm1\",\"exits\":2000,\"exits_per_s\":1000.0,"
-		     "\"handling_ns\":2000000,\"guest_ns\":18000000,"
+		     "\"handling_ns\":2000000,\"guest_ns\":18000000,\"kvm_ns\":2000000,"
+		     "\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"wait_ppm\":0,"
 		     "\"handling_ns_per_s\":1000000.0,\"overhead_ppm\":100000},");
 	CHECK_HAS(r.out, "{\"cgroup_id\":102,\"path\":null,\"exits\":0,\"exits_per_s\":0.0,");
 	CHECK_LACKS(r.out, "\"vms\"");

@@ -17,6 +17,15 @@ static void vm(struct vtel_list *l, uint32_t id, uint64_t exits, uint64_t h,
 	rec_set(r, VTEL_A_GUEST_NS, g);
 }
 
+static void split(struct vtel_rec *r, uint64_t kvm, uint64_t vmm, uint64_t wait,
+		  uint64_t idle)
+{
+	rec_set(r, VTEL_A_KVM_NS, kvm);
+	rec_set(r, VTEL_A_VMM_NS, vmm);
+	rec_set(r, VTEL_A_WAIT_NS, wait);
+	rec_set(r, VTEL_A_IDLE_NS, idle);
+}
+
 static void reason(struct vtel_list *l, const char *name, uint8_t isa,
 		   uint64_t count, uint64_t timed, uint64_t total)
 {
@@ -54,17 +63,49 @@ static void vms(void)
 	vm(&b.vms, 3, 400, 0, 0);	/* new */
 	CHECK_INT(vtel_rates_vms(&a, &b, &v, &n), 0);
 	CHECK_U64(n, 3);
-	/* Sorted by exits: 1 (500), 3 (400), 2 (30). */
-	CHECK_U64(rec_u(v[0].vm, VTEL_A_VM_ID), 1);
-	CHECK_U64(v[0].exits, 500);
-	CHECK(v[0].exits_s > 999.99 && v[0].exits_s < 1000.01);
-	CHECK(v[0].handling_s > 199.99 && v[0].handling_s < 200.01);
-	CHECK_U64(v[0].overhead_ppm, 100000);
-	CHECK_U64(rec_u(v[1].vm, VTEL_A_VM_ID), 3);
-	CHECK_U64(v[1].exits, 400);
-	CHECK_U64(rec_u(v[2].vm, VTEL_A_VM_ID), 2);
-	CHECK_U64(v[2].exits, 30);
-	CHECK_U64(v[2].overhead_ppm, 250000);
+	/* Sorted by overhead: 2 (25%), 1 (10%), 3 (0, 400 exits). */
+	CHECK_U64(rec_u(v[1].vm, VTEL_A_VM_ID), 1);
+	CHECK_U64(v[1].exits, 500);
+	CHECK(v[1].exits_s > 999.99 && v[1].exits_s < 1000.01);
+	CHECK(v[1].handling_s > 199.99 && v[1].handling_s < 200.01);
+	CHECK_U64(v[1].overhead_ppm, 100000);
+	CHECK_U64(rec_u(v[2].vm, VTEL_A_VM_ID), 3);
+	CHECK_U64(v[2].exits, 400);
+	CHECK_U64(rec_u(v[0].vm, VTEL_A_VM_ID), 2);
+	CHECK_U64(v[0].exits, 30);
+	CHECK_U64(v[0].overhead_ppm, 250000);
+	free(v);
+	vtel_snap_free(&a);
+	vtel_snap_free(&b);
+
+	/*
+	 * With the split: an idle VM (1 ms KVM, 90 ms halted, 9 ms guest)
+	 * has 10% overhead, not 91%, and ranks below a busy one at 20%.
+	 */
+	unit_case("overhead leaves idle and wait out");
+	a = (struct vtel_snap){ .t_ns = 1000000000 };
+	b = (struct vtel_snap){ .t_ns = 2000000000 };
+	vm(&a.vms, 1, 0, 0, 0);
+	split(&a.vms.v[0], 0, 0, 0, 0);
+	vm(&a.vms, 2, 0, 0, 0);
+	split(&a.vms.v[1], 0, 0, 0, 0);
+	vm(&b.vms, 1, 100, 91000000, 9000000);
+	split(&b.vms.v[0], 1000000, 0, 0, 90000000);
+	vm(&b.vms, 2, 50, 6000000, 16000000);
+	split(&b.vms.v[1], 1000000, 3000000, 2000000, 0);
+	CHECK_INT(vtel_rates_vms(&a, &b, &v, &n), 0);
+	CHECK_U64(n, 2);
+	CHECK_U64(rec_u(v[0].vm, VTEL_A_VM_ID), 2);
+	CHECK_U64(v[0].overhead_ppm, 200000);
+	CHECK_U64(v[0].split.vmm_ns, 3000000);
+	CHECK_U64(v[0].split.wait_ns, 2000000);
+	/* wait / (guest + kvm + vmm + wait) = 2 / 22 */
+	CHECK_U64(v[0].split.wait_ppm, 90909);
+	CHECK_U64(rec_u(v[1].vm, VTEL_A_VM_ID), 1);
+	CHECK_U64(v[1].overhead_ppm, 100000);
+	CHECK_U64(v[1].split.idle_ns, 90000000);
+	/* The old formula, handling / (guest + handling), would say 91%. */
+	CHECK_U64(vtel_ppm(v[1].handling_ns, v[1].guest_ns), 910000);
 	free(v);
 
 	unit_case("zero interval");
