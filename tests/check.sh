@@ -114,6 +114,11 @@ done
 echo "== CLI against the module in the lab"
 run_suite cli-lab tools/vtel/tests/lab.sh
 
+echo "== Prometheus: node_exporter in the lab, a Prometheus server here"
+t0=$(date +%s)
+run_suite prom-lab tests/prom-lab.py
+echo "== prom-lab took $(( $(date +%s) - t0 ))s"
+
 echo "== done in $(( $(date +%s) - start ))s"
 for f in "${failures[@]}"; do echo "failed: $f"; done
 echo "$passed passed, $failed failed" | tee "$LOG/result"

@@ -200,6 +200,15 @@ check "completion: each command's options are those its --help lists" "$bad" [ -
 got=$(CVTEL=/nonexistent comp vtel exits --pid "")
 check "completion: no module, no pids, no error" "got '$got'" [ -z "$got" ]
 
+# ---- every metric family of the export is in cli.rst's table, with its type
+bad=$("$FAKE" export | awk '$1 == "#" && $2 == "TYPE" { print $3, $4 }' | while read -r m t; do
+	grep -qE "^$m +$t( |\$)" Documentation/cli.rst || echo "$m $t"
+done)
+check "cli.rst: lists every exported metric family and its type" "missing: $(echo $bad)" [ -z "$bad" ]
+labels=$("$FAKE" export | sed -n 's/^vtel_exits_total{\(.*\)} .*/\1/p' | head -n 1 | sed 's/="[^"]*"//g; s/,/, /g')
+check "cli.rst: vtel_exits_total's labels are the export's ($labels)" "not in cli.rst" \
+	grep -qE "^vtel_exits_total +counter +$labels " Documentation/cli.rst
+
 # ---- Prometheus rules
 for f in packaging/prometheus/vtel-rules.yml; do
 	out=$(promtool check rules "$f" 2>&1)

@@ -44,7 +44,7 @@
  *   guest_mmio=<N> exits=<N> io_exits=<N> mmio_exits=<N> halt_exits=<N>
  *   irq_exits=<N> wall_ns=<N> rounds=<N> halt_wait_ns=<N>
  *   halt_poll_success_ns=<N> halt_poll_fail_ns=<N> run_delay_ns=<N>
- *   irqs=<N> guest_io_in=<N> guest_mmio_read=<N>
+ *   irqs=<N> guest_io_in=<N> guest_mmio_read=<N> user_ns=<N>
  *
  * run_delay_ns is the increase of the thread's run delay (the second field
  * of /proc/self/task/<tid>/schedstat) over the run loop, irqs the guest's
@@ -53,7 +53,9 @@
  * guest_io and guest_mmio are what the VMM saw (and checked against what the
  * guest was told to do), all ports and pages; guest_io_in and guest_mmio_read
  * are the parts of them on the second port and page; guest_cpuid is what the guest was told to do (cpuid
- * never reaches userspace).  wall_ns is the wall time of the vCPU's run loop.
+ * never reaches userspace).  wall_ns is the wall time of the vCPU's run loop,
+ * user_ns the part of it in the VMM, from each KVM_RUN's return to the next
+ * KVM_RUN (inside the exits' handling time, for exits to userspace).
  *
  * Any KVM error or unexpected exit is reported on stderr and the process
  * exits with status 1.
@@ -450,7 +452,7 @@ static void *vcpu_thread(void *arg)
 	struct kvm_run *r = v->run;
 	uint64_t io = 0, mmio = 0, rounds = 0, t0, wall;
 	uint64_t stop_at = 0, rd0, rd, want;
-	uint64_t io_in = 0, mmio_read = 0;
+	uint64_t io_in = 0, mmio_read = 0, user = 0, t_ret = 0;
 	struct kstats ks;
 	long tid = syscall(SYS_gettid);
 	uint16_t irqs = 0;
@@ -471,11 +473,14 @@ static void *vcpu_thread(void *arg)
 	if (opt.loop_s > 0)
 		stop_at = t0 + (uint64_t)(opt.loop_s * 1e9);
 	for (;;) {
+		if (t_ret)
+			user += now_ns() - t_ret;	/* KVM_RUN returned to now */
 		if (ioctl(v->fd, KVM_RUN, NULL) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			die_errno("vm %u vcpu %u: KVM_RUN", v->vm->idx, v->id);
 		}
+		t_ret = now_ns();
 		if (r->exit_reason == KVM_EXIT_HLT)
 			break;
 		if (r->exit_reason == KVM_EXIT_INTR)
@@ -551,11 +556,11 @@ static void *vcpu_thread(void *arg)
 	       " wall_ns=%" PRIu64 " rounds=%" PRIu64 " halt_wait_ns=%" PRIu64
 	       " halt_poll_success_ns=%" PRIu64 " halt_poll_fail_ns=%" PRIu64
 	       " run_delay_ns=%" PRIu64 " irqs=%u guest_io_in=%" PRIu64
-	       " guest_mmio_read=%" PRIu64 "\n",
+	       " guest_mmio_read=%" PRIu64 " user_ns=%" PRIu64 "\n",
 	       v->vm->idx, (int)getpid(), v->id, tid, io, rounds * opt.cpuid, mmio,
 	       ks.exits, ks.io_exits, ks.mmio_exits, ks.halt_exits, ks.irq_exits,
 	       wall, rounds, ks.halt_wait_ns, ks.halt_poll_success_ns,
-	       ks.halt_poll_fail_ns, rd, irqs, io_in, mmio_read);
+	       ks.halt_poll_fail_ns, rd, irqs, io_in, mmio_read, user);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 	return NULL;
