@@ -294,9 +294,16 @@ def main():
     print("# VMM time in userspace: " + ", ".join(
         "%s %.4fs (%d io exits, %dus sleeps)" % (n, kvm[n]["user_ns"] / 1e9, kvm[n]["io_exits"], kvm[n]["io_sleep_us"])
         for n in sorted(kvm, key=lambda n: -kvm[n]["user_ns"])))
-    want = sorted(kvm, key=lambda n: -kvm[n]["user_ns"])[:5]
+    # Handling time = the VMM's time + KVM's part (a few ms here), so two
+    # VMMs less than TIE apart in userspace may rank either way.
+    TIE = 0.05e9
+    user = {n: k["user_ns"] for n, k in kvm.items()}
+    want = sorted(kvm, key=lambda n: -user[n])[:5]
+    rest = [n for n in kvm if n not in top]
+    bad = ["%s before %s" % (a, b) for i, a in enumerate(top) for b in top[i + 1:] + rest
+           if user[a] < user[b] - TIE]
     check("topk(5) by handling time: the 5 VMMs longest in userspace answering exits, in order",
-          top == want, "got %s, want %s" % (top, want))
+          len(top) == 5 and not bad, "got %s, want %s: %s" % (top, want, "; ".join(bad)))
     vm = re.search(r"^VTEL-FILE-BEGIN vms.json\n(.*?)^VTEL-FILE-END vms.json$", console, re.S | re.M)
     cli = json.loads(vm.group(1))["vms"] if vm else []
     cli_top = [v["name"] for v in sorted(cli, key=lambda v: -v["handling_ns"])][:5]
