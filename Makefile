@@ -103,6 +103,7 @@ bench:
 
 clean:
 	rm -rf build
+	$(MAKE) -C tools/vtel clean
 	$(MAKE) -C $(KDIR) M=$(REPO) clean 2>/dev/null || true
 
 FORCE:
