@@ -36,8 +36,23 @@ sumf() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) {
 
 mod_loaded() { grep -q "^$1 " /proc/modules; }
 
+# The host CPU's virtualisation extension, vmx (Bochs) or svm (QEMU/TCG),
+# the modules KVM needs on it (ccp only serves SEV), and the kernel's names
+# (VMX_EXIT_REASONS, SVM_EXIT_REASONS) of the exits the test VMM makes: R_IO
+# for "out", R_CPUID, R_HLT, and R_MMIO, the reasons an access to unbacked
+# guest memory can take (VMX: EPT_VIOLATION first, EPT_MISCONFIG once KVM
+# has cached the address as MMIO).
+if grep -qw vmx /proc/cpuinfo; then
+	LAB_ISA=vmx KVM_VENDOR=kvm-intel KVM_MODS="irqbypass kvm kvm-intel"
+	R_IO=IO_INSTRUCTION R_CPUID=CPUID R_HLT=HLT
+	R_MMIO="EPT_VIOLATION EPT_MISCONFIG"
+else
+	LAB_ISA=svm KVM_VENDOR=kvm-amd KVM_MODS="irqbypass ccp kvm kvm-amd"
+	R_IO=io R_CPUID=cpuid R_HLT=hlt R_MMIO=npf
+fi
+
 load_kvm() {
-	for m in irqbypass ccp kvm kvm-amd; do
+	for m in $KVM_MODS; do
 		_mn=$(echo $m | tr - _)
 		mod_loaded "$_mn" && continue
 		[ -f "$KMOD/$m.ko" ] || [ "$m" != ccp ] || continue
@@ -46,7 +61,7 @@ load_kvm() {
 	[ -c /dev/kvm ]
 }
 
-unload_kvm() { rmmod kvm_amd && rmmod kvm; }
+unload_kvm() { rmmod "$(echo $KVM_VENDOR | tr - _)" && rmmod kvm; }
 
 # vmm OUT ARGS...: run the test VMM, stdout to OUT, stderr to OUT.err.
 vmm() { _o=$1; shift; "$VMM" "$@" >"$_o" 2>"$_o.err"; }

@@ -6,7 +6,13 @@
 #
 #   tests/lab/run.sh --kver KVER --script tests/lab/<script>.sh
 #                    [--vtel-ko PATH | --no-vtel] [--extra FILE...]
-#                    [--timeout SECONDS] [--quiet]
+#                    [--timeout SECONDS] [--quiet] [--backend qemu|bochs]
+#
+# --backend (default $LAB_BACKEND, else qemu): qemu is QEMU/TCG with nested
+# SVM (kvm_amd); bochs is Bochs with the corei7_skylake_x model, where
+# kvm_intel runs on emulated VMX (tests/lab/bochs.sh). The same scripts run
+# on both. Bochs is about 10x slower: its timeout is --timeout times
+# LAB_BOCHS_SLOWDOWN (default 6), and its results are labelled bochs-KVER.
 #
 # KVER is a full version (6.12.117+deb12-amd64) or a series (6.1, 6.12, 7.2):
 # a series picks the newest kernel of that series (see tests/lab/kver.sh).
@@ -32,9 +38,10 @@ BUILD=$REPO/build
 WARN_RE='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|Kernel panic'
 
 kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0
+backend=${LAB_BACKEND:-qemu}
 extras=()
 
-usage() { sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -45,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--no-vtel) no_vtel=1; shift ;;
 	--timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--backend) backend=${2:?--backend needs a value}; shift 2 ;;
 	--extra) shift
 		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do extras+=("$1"); shift; done ;;
 	-h|--help) usage 0 ;;
@@ -53,6 +61,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$kver_arg" ] || die "--kver is required"
 [ -n "$script" ] || die "--script is required"
+case $backend in qemu|bochs) ;; *) die "unknown backend '$backend' (qemu or bochs)" ;; esac
 [ -f "$script" ] || die "no such script: $script"
 script=$(realpath "$script")
 
@@ -73,7 +82,9 @@ for f in ${extras[@]+"${extras[@]}"}; do [ -f "$f" ] || die "no such extra file:
 OUT=$BUILD/lab/$KVER
 mkdir -p "$OUT"
 name=$(basename "$script" .sh)
-LOG=$OUT/$name.console.log
+LABEL=$KVER sfx=
+[ "$backend" = qemu ] || LABEL=$backend-$KVER sfx=.$backend
+LOG=$OUT/$name$sfx.console.log
 t_start=$(date +%s.%N)
 elapsed() { awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -87,7 +98,7 @@ VMM=$BUILD/vmm/vtel-testvmm
 
 # --- base initramfs (cached per KVER): busybox + kvm modules ----------------
 MODDIR=$KMODDIR/kernel
-KMODS="virt/lib/irqbypass drivers/crypto/ccp/ccp arch/x86/kvm/kvm arch/x86/kvm/kvm-amd"
+KMODS="virt/lib/irqbypass drivers/crypto/ccp/ccp arch/x86/kvm/kvm arch/x86/kvm/kvm-amd arch/x86/kvm/kvm-intel"
 BASE=$OUT/base.cpio.gz
 (
 	flock 9
@@ -97,8 +108,10 @@ BASE=$OUT/base.cpio.gz
 	for m in $KMODS; do
 		f=$(ls "$MODDIR/$m.ko" "$MODDIR/$m.ko.xz" 2>/dev/null | head -n1) ||
 			true
-		# ccp only exists where kvm-amd is built with SEV support.
+		# ccp only exists where kvm-amd is built with SEV support;
+		# kvm-intel is needed on Bochs only.
 		[ -n "$f" ] || [ "$m" = drivers/crypto/ccp/ccp ] ||
+			{ [ "$m" = arch/x86/kvm/kvm-intel ] && [ "$backend" = qemu ]; } ||
 			{ echo "run.sh: error: missing $MODDIR/$m.ko[.xz]" >&2; exit 2; }
 		[ -n "$f" ] || continue
 		srcs+=("$f")
@@ -118,6 +131,8 @@ BASE=$OUT/base.cpio.gz
 			*.xz) xz -dc "$f" >"$root/lab/kmod/${b%.xz}" ;;
 			*) cp "$f" "$root/lab/kmod/$b" ;;
 			esac
+			# Smaller initramfs, and much faster insmod under Bochs.
+			strip --strip-debug "$root/lab/kmod/${b%.xz}"
 		done
 		(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 			gzip -1 >"$BASE.tmp"
@@ -128,7 +143,8 @@ BASE=$OUT/base.cpio.gz
 
 # --- per-run overlay: init, lib, script, testvmm, vtel.ko, extras ----------
 work=$(mktemp -d "$OUT/run.XXXXXX")
-cleanup() { rm -rf "$work"; }
+# LAB_KEEP=1 keeps the run directory (Bochs: bochsrc, bochs.log, serial.txt).
+cleanup() { [ "${LAB_KEEP:-0}" = 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 ov=$work/overlay
 mkdir -p "$ov/lab" "$ov/bin" "$ov/extra"
@@ -141,16 +157,28 @@ for f in ${extras[@]+"${extras[@]}"}; do install -m 755 "$f" "$ov/extra/"; done
 (cd "$ov" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$work/overlay.cpio.gz"
 cat "$BASE" "$work/overlay.cpio.gz" >"$work/initrd.gz"
 
-echo "lab: kernel $KVER, script $name${vtel_ko:+, vtel.ko $vtel_ko}, timeout ${timeout_s}s (initramfs ready after $(elapsed)s)"
+if [ "$backend" = bochs ]; then
+	# shellcheck source=tests/lab/bochs.sh
+	. "$HERE/bochs.sh"
+	timeout_s=$((timeout_s * ${LAB_BOCHS_SLOWDOWN:-6}))
+fi
+echo "lab: $backend, kernel $KVER, script $name${vtel_ko:+, vtel.ko $vtel_ko}, timeout ${timeout_s}s (initramfs ready after $(elapsed)s)"
 
 # --- boot ---------------------------------------------------------------------
 set +e
+if [ "$backend" = bochs ]; then
+	# No panic_on_warn here: the model WARNs once at boot (see /init).
+	lab_bochs_boot "$VMLINUZ" "$work/initrd.gz" \
+		"console=ttyS0,115200 rdinit=/init quiet panic=-1 loglevel=4 oops=panic reboot=t lab_backend=bochs" \
+		"$timeout_s" "$work"
+else
 # LAB_SMP and LAB_QEMU_ARGS: the benchmark boots -smp 1 -icount shift=0.
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m 1024 -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1" \
-	</dev/null 2>&1 | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
+	</dev/null 2>&1
+fi | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
 qrc=${PIPESTATUS[0]}
 set -e
 
@@ -158,10 +186,10 @@ set -e
 pass=$(grep -c '^ok - ' "$LOG" || true)
 fail=$(grep -c '^not ok - ' "$LOG" || true)
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	echo "not ok - qemu-timeout: no poweroff within ${timeout_s}s"
+	echo "not ok - $backend-timeout: no poweroff within ${timeout_s}s"
 	fail=$((fail + 1))
 elif [ "$qrc" != 0 ]; then
-	echo "not ok - qemu-exit: qemu exited with status $qrc"
+	echo "not ok - $backend-exit: $backend exited with status $qrc"
 	fail=$((fail + 1))
 fi
 if ! grep -q '^VTEL-LAB-DONE$' "$LOG"; then
@@ -169,7 +197,10 @@ if ! grep -q '^VTEL-LAB-DONE$' "$LOG"; then
 	fail=$((fail + 1))
 fi
 # Kernel warnings, but not in our own TAP lines (a test name may quote them).
-warn=$(grep -v -e '^ok - ' -e '^not ok - ' "$LOG" | grep -E "$WARN_RE" || true)
+# Bochs: the model's known boot-time complaints (see tests/lab/bochs.sh).
+ok_re='^$'
+[ "$backend" = bochs ] && ok_re=$LAB_BOCHS_BOOT_OK
+warn=$(grep -v -e '^ok - ' -e '^not ok - ' "$LOG" | grep -E "$WARN_RE" | grep -vE "$ok_re" || true)
 if [ -n "$warn" ]; then
 	echo "not ok - no-kernel-warnings: $(printf '%s\n' "$warn" | head -n1)"
 	fail=$((fail + 1))
@@ -178,5 +209,5 @@ else
 fi
 if [ $quiet = 1 ]; then grep '^not ok - ' "$LOG" || true; fi
 echo "lab: console log $LOG, $(elapsed)s in all"
-echo "lab($KVER): $pass passed, $fail failed"
+echo "lab($LABEL): $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -19,7 +19,10 @@
  * With --loop SECONDS the guest repeats the mix in rounds; after each round
  * it does "in al, 0x11" and the VMM answers 0 (go on) or 1 (stop, then hlt)
  * once SECONDS have elapsed since that vCPU's first KVM_RUN.  That "in" is a port IO exit and is included
- * in guest_io, so io_exits == guest_io always holds.
+ * in guest_io, so io_exits == guest_io always holds.  With --stop-file PATH
+ * the loop also ends once PATH exists: a test then bounds the run by what it
+ * does meanwhile rather than by a clock (under Bochs, guest time runs far
+ * from wall time).
  *
  * With --idle TICKS the VM gets an in-kernel irqchip (KVM_CREATE_IRQCHIP)
  * and PIT (KVM_CREATE_PIT2), the way real VMs idle.  The guest programs the
@@ -107,6 +110,7 @@ struct opts {
 	uint64_t io_sleep_us;
 	int pin;		/* CPU for the vCPU threads, -1: none */
 	int hog;
+	const char *stop_file;	/* --loop ends when it exists */
 };
 
 struct vm;
@@ -503,7 +507,8 @@ static void *vcpu_thread(void *arg)
 			    opt.loop_s > 0) {
 				io++;
 				rounds++;
-				*data = now_ns() >= stop_at;
+				*data = now_ns() >= stop_at ||
+					(opt.stop_file && !access(opt.stop_file, F_OK));
 				continue;
 			}
 			if (r->io.port == PORT_IN && r->io.direction == KVM_EXIT_IO_IN) {
@@ -723,7 +728,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [--io N] [--cpuid N] [--mmio N] [--io-in N] [--mmio-read N]\n"
-		"                    [--vcpus N] [--vms N] [--loop SECONDS] [--hold SECONDS]\n"
+		"                    [--vcpus N] [--vms N] [--loop SECONDS [--stop-file PATH]]\n"
+		"                    [--hold SECONDS]\n"
 		"                    [-- IGNORED...]\n"
 		"  --io N          port writes (out 0x10) per vCPU (per round with --loop)\n"
 		"  --cpuid N       cpuid instructions per vCPU (per round with --loop)\n"
@@ -734,6 +740,7 @@ static void usage(FILE *f)
 		"  --vms N         VMs created one after another (default 1, max %d)\n"
 		"  --loop SECONDS  repeat the mix until SECONDS have elapsed, then hlt\n"
 		"                  (default mix if none given: --io 50 --cpuid 20 --mmio 10)\n"
+		"  --stop-file PATH  with --loop: also stop once PATH exists\n"
 		"  --hold SECONDS  sleep before closing the VMs' fds and exiting\n"
 		"  --idle TICKS    in-kernel irqchip and PIT; halt until TICKS timer ticks,\n"
 		"                  then out 0x12 (after the --io/--cpuid/--mmio mix, once)\n"
@@ -808,6 +815,10 @@ int main(int argc, char **argv)
 			opt.vms = (unsigned int)parse_u64(a, val, MAX_VMS), i++;
 		} else if (!strcmp(a, "--loop")) {
 			opt.loop_s = parse_secs(a, val), i++;
+		} else if (!strcmp(a, "--stop-file")) {
+			if (!val || !*val)
+				die("--stop-file needs a path (try --help)");
+			opt.stop_file = val, i++;
 		} else if (!strcmp(a, "--hold")) {
 			opt.hold_s = parse_secs(a, val), i++;
 		} else if (!strcmp(a, "--idle")) {
@@ -837,6 +848,8 @@ int main(int argc, char **argv)
 		die("--hz must be at least 19 (the PIT divisor is 16 bits)");
 	if (opt.hog && opt.pin < 0)
 		die("--hog needs --pin CPU");
+	if (opt.stop_file && opt.loop_s <= 0)
+		die("--stop-file needs --loop");
 	if (opt.loop_s > 0 && !opt.io && !opt.cpuid && !opt.mmio) {
 		opt.io = 50;
 		opt.cpuid = 20;
