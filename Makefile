@@ -32,6 +32,7 @@ DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
 	dkms prometheus-node-exporter mmdebstrap \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
+	bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
