@@ -12,6 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 cd "$REPO" || exit 1
 OUT=$REPO/build/vtel/lab
+# LAB_BACKEND=bochs (tests/lab/run.sh): the same on VMX, kept apart.
+[ "${LAB_BACKEND:-qemu}" = qemu ] || OUT=$OUT-$LAB_BACKEND
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
