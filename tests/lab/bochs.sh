@@ -78,7 +78,7 @@ lab_bochs_boot() {
 			"lab: init on"*) echo "lab: bochs: /init after $((SECONDS - t0))s" ;;
 			esac
 		done
-	) &
+	) 2>/dev/null &
 	tailpid=$!
 	timeout -k 5 "$tmo" bochs -q -f "$w/bochsrc" -rc "$w/cont.rc" \
 		</dev/null >"$w/bochs.out" 2>&1
