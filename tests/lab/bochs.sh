@@ -59,7 +59,7 @@ lab_bochs_boot() {
 		ata0-master: type=cdrom, path=$w/boot.iso, status=inserted
 		boot: cdrom
 		com1: enabled=1, mode=file, dev=$w/serial.txt
-		clock: sync=${LAB_BOCHS_CLOCK:-realtime}, time0=local
+		clock: sync=none, time0=local
 		sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 		speaker: enabled=0
 		log: $w/bochs.log
@@ -73,9 +73,12 @@ lab_bochs_boot() {
 	t0=$SECONDS
 	(
 		tail -n +1 -F "$w/serial.txt" 2>/dev/null | while IFS= read -r l; do
+			l=${l%$'\r'}
 			printf '%s\n' "$l"
 			case $l in
 			"lab: init on"*) echo "lab: bochs: /init after $((SECONDS - t0))s" ;;
+			"ok - "*kvm-load) echo "lab: bochs: kvm loaded after $((SECONDS - t0))s" ;;
+			VTEL-LAB-DONE) echo "lab: bochs: script done after $((SECONDS - t0))s" ;;
 			esac
 		done
 	) 2>/dev/null &
