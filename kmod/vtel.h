@@ -47,6 +47,7 @@ struct vtel_seg {
 	u64 handling_ns;
 	u64 reason_overflow;		/* exits of reasons beyond the slots */
 	u64 slow_exits;			/* handling longer than vtel_slow_ns */
+	struct vtel_split split;	/* of handling_ns */
 	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
 	u8 reason_of[VTEL_SEG_SLOTS];
 	struct vtel_stats slot[VTEL_SEG_SLOTS];
@@ -67,6 +68,8 @@ struct vtel_vcpu {
 	u8 pending;			/* slot + 1 of that exit, 0 if none */
 	u64 last_exit_ns;
 	u64 last_entry_ns;
+	struct vtel_split_state split;	/* the exit in flight */
+	u64 poll_seen;			/* KVM's halt poll time at the last wakeup */
 
 	u32 vcpu_id;
 	pid_t tid;
@@ -121,6 +124,8 @@ struct vtel_pcpu {
 	u64 exits;
 	u64 handling_ns;
 	u64 guest_ns;
+	struct vtel_split split;	/* of handling_ns */
+	u64 split_missed;		/* marks that found no vCPU in an exit */
 	u64 untracked_exits;		/* exits of vCPUs without a record */
 	u64 cg_stale_exits;		/* exits counted in a previous cgroup */
 	u64 untracked[VTEL_MAX_REASONS];/* ... and of reasons beyond slots */
@@ -135,6 +140,7 @@ struct vtel_totals {
 	u64 untracked_exits;
 	u64 reason_overflow;
 	u64 cg_stale_exits;
+	struct vtel_split split;	/* of handling_ns */
 	u32 nr_vcpus;
 };
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The hot path, inlined into the kvm_exit/kvm_entry probes: find the vCPU
- * record, apply a pending lazy reset, count and time the exit. Nothing
- * else belongs here.
+ * record, apply a pending lazy reset, count and time the exit, and start
+ * and end its time split (vtel_split.h). Nothing else belongs here.
+ *
+ * rd is the vCPU thread's run delay (sched_info.run_delay) at the probe:
+ * the exit stores it, the entry compares it; only an exit with run delay
+ * or with marks (kvm_userspace_exit, kvm_vcpu_wakeup) takes the out of
+ * line vtel_seg_split_end().
  */
 #ifndef _VTEL_ACCOUNT_H
 #define _VTEL_ACCOUNT_H
@@ -47,7 +52,8 @@ static __always_inline void vtel_account_sync(struct vtel_pcpu *pc,
 /* kvm_exit: count the exit, add the guest time since the last entry. */
 static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 					      struct vtel_vcpu *vc,
-					      unsigned int reason, u64 now)
+					      unsigned int reason, u64 now,
+					      u64 rd)
 {
 	struct vtel_seg *seg = vc ? vc->seg : NULL;
 	u8 slot;
@@ -72,6 +78,7 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 	}
 	vc->last_exit_ns = now;
 	vc->in_exit = true;
+	vtel_split_exit(&vc->split, rd);
 	seg->exits++;
 	slot = seg->slot_of[reason];
 	if (unlikely(!slot))
@@ -85,9 +92,35 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 	vc->pending = slot;
 }
 
-/* kvm_entry: time the exit being handled. */
+/*
+ * The end of an exit with marks or run delay. The common one, an exit the
+ * VMM handled without the thread waiting, is vmm from the stored mark to
+ * now; the rest goes out of line.
+ */
+static __always_inline void vtel_account_split_end(struct vtel_pcpu *pc,
+						   struct vtel_vcpu *vc,
+						   struct vtel_seg *seg,
+						   u64 now, u64 rd, u64 d)
+{
+	struct vtel_split_state *st = &vc->split;
+
+	if (likely(st->flags == VTEL_SPLIT_LAZY && rd == st->rd)) {
+		u64 vmm = now > st->lazy_ns ? min(now - st->lazy_ns, d) : 0;
+
+		seg->split.vmm_ns += vmm;
+		if (likely(vc->pending))
+			seg->slot[vc->pending - 1].split.vmm_ns += vmm;
+		pc->split.vmm_ns += vmm;
+		st->flags = 0;
+		return;
+	}
+	vtel_seg_split_end(pc, vc, seg, now, rd);
+}
+
+/* kvm_entry: time the exit being handled, and split that time. */
 static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
-					       struct vtel_vcpu *vc, u64 now)
+					       struct vtel_vcpu *vc, u64 now,
+					       u64 rd)
 {
 	struct vtel_seg *seg;
 
@@ -104,6 +137,8 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 		pc->handling_ns += d;
 		if (unlikely(d > READ_ONCE(vtel_table.slow_ns)))
 			seg->slow_exits++;
+		if (unlikely(vtel_split_pending(&vc->split, rd)))
+			vtel_account_split_end(pc, vc, seg, now, rd, d);
 		vc->in_exit = false;
 	}
 	vc->last_entry_ns = now;

@@ -78,29 +78,47 @@ static void vtel_seq_comm(struct seq_file *m, const char *comm)
 	seq_puts(m, buf[0] ? buf : "-");
 }
 
+#define VTEL_SPLIT_COLS "kvm_ns vmm_ns wait_ns idle_ns poll_ns"
+
+/* The time split columns, after a space: kvm vmm wait idle poll. */
+static void vtel_seq_split(struct seq_file *m, u64 guest_ns, u64 handling_ns,
+			   const struct vtel_split *s, struct vtel_times *tm)
+{
+	vtel_times_make(tm, guest_ns, handling_ns, s);
+	seq_printf(m, " %llu %llu %llu %llu %llu", tm->kvm_ns, tm->vmm_ns,
+		   tm->wait_ns, tm->idle_ns, tm->poll_ns);
+}
+
 static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
 {
 	u16 order[VTEL_MAX_REASONS];
 	unsigned int i, n = vtel_view_order(a, -1, order);
+	struct vtel_times tm;
 
-	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns\n");
+	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns "
+		 VTEL_SPLIT_COLS "\n");
 	for (i = 0; i < n; i++) {
 		const struct vtel_stats *s = &a->reason[order[i]];
 
-		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu\n",
+		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu",
 			   vtel_reason_name(order[i]), s->count, s->total_ns,
 			   s->timed ? s->min_ns : 0, s->max_ns,
 			   vtel_stats_percentile(s, 5000),
 			   vtel_stats_percentile(s, 9900));
+		vtel_seq_split(m, 0, s->total_ns, &s->split, &tm);
+		seq_putc(m, '\n');
 	}
 	/* Per-VM views only: the host view files these under their reason. */
 	if (a->t.reason_overflow)
-		seq_printf(m, "overflow %llu 0 0 0 0 0\n", a->t.reason_overflow);
+		seq_printf(m, "overflow %llu 0 0 0 0 0 0 0 0 0 0\n",
+			   a->t.reason_overflow);
 }
 
 static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
 {
 	u64 count[VTEL_NR_CATEGORIES] = {}, ns[VTEL_NR_CATEGORIES] = {};
+	struct vtel_split split[VTEL_NR_CATEGORIES] = {};
+	struct vtel_times view, tm;
 	unsigned int i;
 
 	for (i = 0; i < VTEL_MAX_REASONS; i++) {
@@ -108,13 +126,24 @@ static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
 
 		count[c] += a->reason[i].count;
 		ns[c] += a->reason[i].total_ns;
+		vtel_split_add(&split[c], &a->reason[i].split);
 	}
-	seq_puts(m, "# category count handling_ns handling_share_ppm\n");
-	for (i = 0; i < VTEL_NR_CATEGORIES; i++)
-		seq_printf(m, "%s %llu %llu %u\n", vtel_category_name(i),
+	vtel_times_make(&view, a->t.guest_ns, a->t.handling_ns, &a->t.split);
+	/*
+	 * overhead_share_ppm: the category's kvm + vmm over the view's
+	 * guest + kvm + vmm, so the shares add up to overhead_ppm.
+	 */
+	seq_puts(m, "# category count handling_ns handling_share_ppm "
+		 VTEL_SPLIT_COLS " overhead_share_ppm\n");
+	for (i = 0; i < VTEL_NR_CATEGORIES; i++) {
+		seq_printf(m, "%s %llu %llu %u", vtel_category_name(i),
 			   count[i], ns[i],
 			   vtel_overhead_ppm(ns[i], a->t.handling_ns - ns[i] +
 					     a->t.guest_ns));
+		vtel_seq_split(m, 0, ns[i], &split[i], &tm);
+		seq_printf(m, " %u\n",
+			   vtel_times_share_ppm(tm.kvm_ns + tm.vmm_ns, &view));
+	}
 }
 
 /* i_private: NULL for the host, a vtel_dbg_vm or a vtel_dbg_vcpu. */
@@ -175,10 +204,12 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 {
 	struct vtel_agg *a = vtel_agg_alloc();
 	struct vtel_counters c;
+	struct vtel_times tm;
 
 	if (!a)
 		return -ENOMEM;
 	vtel_view_host(a);
+	vtel_times_make(&tm, a->t.guest_ns, a->t.handling_ns, &a->t.split);
 	vtel_table_counters(&c);
 	seq_printf(m, "version %s\n", VTEL_VERSION);
 	seq_printf(m, "attached %d\n", vtel_hook_attached());
@@ -190,8 +221,7 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "exits %llu\n", a->t.exits);
 	seq_printf(m, "handling_ns %llu\n", a->t.handling_ns);
 	seq_printf(m, "guest_ns %llu\n", a->t.guest_ns);
-	seq_printf(m, "overhead_ppm %u\n",
-		   vtel_overhead_ppm(a->t.handling_ns, a->t.guest_ns));
+	seq_printf(m, "overhead_ppm %u\n", vtel_times_overhead_ppm(&tm));
 	seq_printf(m, "untracked_vms %llu\n", c.untracked_vms);
 	seq_printf(m, "untracked_vcpus %llu\n", c.untracked_vcpus);
 	seq_printf(m, "untracked_exits %llu\n", a->t.untracked_exits);
@@ -204,6 +234,13 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "cgroup_stale_exits %llu\n", a->t.cg_stale_exits);
 	seq_printf(m, "layout_errors %llu\n", vtel_hook_layout_errors());
 	seq_printf(m, "generation %llu\n", c.generation);
+	seq_printf(m, "kvm_ns %llu\n", tm.kvm_ns);
+	seq_printf(m, "vmm_ns %llu\n", tm.vmm_ns);
+	seq_printf(m, "wait_ns %llu\n", tm.wait_ns);
+	seq_printf(m, "idle_ns %llu\n", tm.idle_ns);
+	seq_printf(m, "poll_ns %llu\n", tm.poll_ns);
+	seq_printf(m, "wait_ppm %u\n", vtel_times_wait_ppm(&tm));
+	seq_printf(m, "split_missed %llu\n", vtel_view_split_missed());
 	kvfree(a);
 	return 0;
 }
@@ -212,12 +249,14 @@ DEFINE_SHOW_ATTRIBUTE(vtel_summary);
 static int vtel_vms_show(struct seq_file *m, void *v)
 {
 	struct vtel_agg *a = vtel_agg_alloc();
+	struct vtel_times tm;
 	struct vtel_vm *vm;
 	u32 id = 0;
 
 	if (!a)
 		return -ENOMEM;
-	seq_puts(m, "# vm pid comm state vcpus exits handling_ns guest_ns overhead_ppm dir\n");
+	seq_puts(m, "# vm pid comm state vcpus exits handling_ns guest_ns overhead_ppm dir "
+		 VTEL_SPLIT_COLS " wait_ppm\n");
 	/* Walk by increasing id so the list can be printed without RCU. */
 	for (;;) {
 		char comm[TASK_COMM_LEN], dir[VTEL_DIR_LEN];
@@ -243,10 +282,15 @@ static int vtel_vms_show(struct seq_file *m, void *v)
 			continue;
 		seq_printf(m, "%u %d ", id, pid);
 		vtel_seq_comm(m, comm);
-		seq_printf(m, " %s %u %llu %llu %llu %u %s\n",
+		vtel_times_make(&tm, a->t.guest_ns, a->t.handling_ns,
+				&a->t.split);
+		seq_printf(m, " %s %u %llu %llu %llu %u %s",
 			   state == VTEL_VM_STATE_LIVE ? "live" : "retired",
 			   a->t.nr_vcpus, a->t.exits, a->t.handling_ns, a->t.guest_ns,
-			   vtel_overhead_ppm(a->t.handling_ns, a->t.guest_ns), dir);
+			   vtel_times_overhead_ppm(&tm), dir);
+		vtel_seq_split(m, a->t.guest_ns, a->t.handling_ns, &a->t.split,
+			       &tm);
+		seq_printf(m, " %u\n", vtel_times_wait_ppm(&tm));
 	}
 	kvfree(a);
 	return 0;
@@ -259,17 +303,21 @@ static int vtel_vcpus_show(struct seq_file *m, void *v)
 	struct vtel_vcpu *vc;
 	struct vtel_vm *vm;
 
-	seq_puts(m, "# vcpu tid exits handling_ns guest_ns\n");
+	seq_puts(m, "# vcpu tid exits handling_ns guest_ns " VTEL_SPLIT_COLS "\n");
 	rcu_read_lock();
 	vtel_vm_for_each(vm) {
 		if (vm->id != dvm->vm_id)
 			continue;
 		vtel_vm_for_each_vcpu(vm, vc) {
 			struct vtel_totals t = {};
+			struct vtel_times tm;
 
 			vtel_view_vcpu_totals(vc, &t);
-			seq_printf(m, "%u %d %llu %llu %llu\n", vc->vcpu_id,
+			seq_printf(m, "%u %d %llu %llu %llu", vc->vcpu_id,
 				   vc->tid, t.exits, t.handling_ns, t.guest_ns);
+			vtel_seq_split(m, t.guest_ns, t.handling_ns, &t.split,
+				       &tm);
+			seq_putc(m, '\n');
 		}
 		break;
 	}
@@ -282,20 +330,28 @@ static int vtel_cpus_show(struct seq_file *m, void *v)
 {
 	int cpu;
 
-	seq_puts(m, "# cpu exits handling_ns guest_ns\n");
+	seq_puts(m, "# cpu exits handling_ns guest_ns " VTEL_SPLIT_COLS "\n");
 	for_each_possible_cpu(cpu) {
 		const struct vtel_pcpu *pc = per_cpu_ptr(vtel_table.pcpu, cpu);
 		u64 exits = 0, handling_ns = 0, guest_ns = 0;
+		struct vtel_split s = {};
+		struct vtel_times tm;
 
 		if (READ_ONCE(pc->reset_gen) == READ_ONCE(vtel_table.reset_gen)) {
 			exits = READ_ONCE(pc->exits);
 			handling_ns = READ_ONCE(pc->handling_ns);
 			guest_ns = READ_ONCE(pc->guest_ns);
+			s.vmm_ns = READ_ONCE(pc->split.vmm_ns);
+			s.wait_ns = READ_ONCE(pc->split.wait_ns);
+			s.idle_ns = READ_ONCE(pc->split.idle_ns);
+			s.poll_ns = READ_ONCE(pc->split.poll_ns);
 		}
 		if (!cpu_online(cpu) && !exits)
 			continue;
-		seq_printf(m, "%d %llu %llu %llu\n", cpu, exits, handling_ns,
+		seq_printf(m, "%d %llu %llu %llu", cpu, exits, handling_ns,
 			   guest_ns);
+		vtel_seq_split(m, guest_ns, handling_ns, &s, &tm);
+		seq_putc(m, '\n');
 	}
 	return 0;
 }
@@ -312,19 +368,25 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 		kfree(path);
 		return -ENOMEM;
 	}
-	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path\n");
+	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path "
+		 VTEL_SPLIT_COLS "\n");
 	n = vtel_view_cg_ids(e, max);
 	for (i = 0; i < n; i++) {
 		struct vtel_totals own = {}, all = {};
+		struct vtel_times tm;
 
 		vtel_view_cg_totals(e[i].id, e[i].level, false, &own);
 		vtel_view_cg_totals(e[i].id, e[i].level, true, &all);
 		if (vtel_cgroup_path(e[i].id, path, PATH_MAX))
 			strscpy(path, "(removed)", PATH_MAX);
-		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s\n",
+		vtel_times_make(&tm, own.guest_ns, own.handling_ns, &own.split);
+		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s",
 			   e[i].id, own.exits, own.handling_ns, own.guest_ns,
-			   vtel_overhead_ppm(own.handling_ns, own.guest_ns),
+			   vtel_times_overhead_ppm(&tm),
 			   all.exits, all.handling_ns, all.guest_ns, path);
+		/* The cgroup's own split, as its other unprefixed columns. */
+		vtel_seq_split(m, own.guest_ns, own.handling_ns, &own.split, &tm);
+		seq_putc(m, '\n');
 	}
 	kfree(path);
 	kvfree(e);

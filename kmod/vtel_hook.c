@@ -3,6 +3,8 @@
  * The KVM glue: attach to kvm.ko's kvm_exit/kvm_entry tracepoints when kvm
  * loads (before or after vtel), detach when it goes, and learn when a VM
  * is destroyed. The exit reason comes from the architecture (vtel_arch.h).
+ * kvm_userspace_exit and kvm_vcpu_wakeup mark where an exit's time went
+ * (vtel_split.h); without them only wait is split off.
  *
  * vtel has no symbol dependency on kvm.ko: the tracepoints are found by
  * name through the tracepoint module notifier, and VM destruction through
@@ -24,7 +26,8 @@
 
 static DEFINE_MUTEX(vtel_hook_mutex);
 static struct tracepoint *vtel_tp_exit, *vtel_tp_entry;
-static bool vtel_attached;
+static struct tracepoint *vtel_tp_user, *vtel_tp_wakeup;
+static bool vtel_attached, vtel_marks;
 static struct kprobe vtel_kp_destroy;
 
 /*
@@ -56,7 +59,7 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 	}
 
 	reason = vtel_arch_exit_reason(vcpu, isa);
-	vtel_account_exit(pc, vc, reason, now);
+	vtel_account_exit(pc, vc, reason, now, vtel_run_delay());
 }
 
 static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
@@ -65,7 +68,55 @@ static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
 	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 
 	vtel_account_entry(pc, vtel_vcpu_get(pc, vcpu, vcpu->kvm,
-					     vcpu->vcpu_id), now);
+					     vcpu->vcpu_id), now, vtel_run_delay());
+}
+
+/*
+ * kvm_userspace_exit: the VMM has the exit. It fires on the vCPU thread
+ * after vcpu_put(), so the vCPU is the one this CPU saw exit last, unless
+ * the thread moved in between; then the mark is counted as missed and
+ * the VMM's time stays in kvm.
+ */
+static void notrace vtel_probe_user_exit(VTEL_KVM_USER_EXIT_PROTO)
+{
+	u64 now = local_clock();
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
+	struct vtel_vcpu *vc = pc->cache;
+
+	if (unlikely(!vc || vc->tid != current->pid || !vc->in_exit)) {
+		pc->split_missed++;
+		return;
+	}
+	vtel_split_user_fast(&vc->split, vc->last_exit_ns, now, vtel_run_delay());
+}
+
+/*
+ * kvm_vcpu_wakeup: the end of a halt of ns, polling included. The vCPU
+ * is the one loaded on this thread (its preempt notifier), trusted only
+ * if vtel knows it from kvm_exit. Its polling is what KVM's own poll
+ * counters gained since the vCPU's last wakeup.
+ */
+static void notrace vtel_probe_wakeup(VTEL_KVM_WAKEUP_PROTO)
+{
+	u64 now = local_clock();
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
+	struct preempt_notifier *pn = vtel_current_preempt_notifier();
+	struct kvm_vcpu *vcpu = pn ? container_of(pn, struct kvm_vcpu,
+						  preempt_notifier) : NULL;
+	struct vtel_vcpu *vc = pc->cache;
+	u64 poll;
+
+	if (!vc || vc->key != vcpu)
+		vc = vcpu ? vtel_vm_find_vcpu(vcpu) : NULL;
+	if (unlikely(!vc || !vc->in_exit)) {
+		pc->split_missed++;
+		return;
+	}
+	poll = READ_ONCE(vcpu->stat.generic.halt_poll_success_ns) +
+	       READ_ONCE(vcpu->stat.generic.halt_poll_fail_ns);
+	vtel_split_wakeup(&vc->split, vc->last_exit_ns, now, vtel_run_delay(),
+			  ns, poll - vc->poll_seen);
+	vc->poll_seen = poll;
 }
 
 static int vtel_kp_destroy_pre(struct kprobe *p, struct pt_regs *regs)
@@ -80,6 +131,8 @@ static void vtel_find_tracepoints(struct module *mod)
 
 	vtel_tp_exit = NULL;
 	vtel_tp_entry = NULL;
+	vtel_tp_user = NULL;
+	vtel_tp_wakeup = NULL;
 	for (i = 0; i < mod->num_tracepoints; i++) {
 		struct tracepoint *tp =
 			tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]);
@@ -88,7 +141,33 @@ static void vtel_find_tracepoints(struct module *mod)
 			vtel_tp_exit = tp;
 		else if (!strcmp(tp->name, "kvm_entry"))
 			vtel_tp_entry = tp;
+		else if (!strcmp(tp->name, "kvm_userspace_exit"))
+			vtel_tp_user = tp;
+		else if (!strcmp(tp->name, "kvm_vcpu_wakeup"))
+			vtel_tp_wakeup = tp;
 	}
+}
+
+/* The split's marks; optional: without them vmm and idle stay in kvm. */
+static bool vtel_attach_marks(void)
+{
+	int err = -ENOENT;
+
+	if (vtel_tp_user && vtel_tp_wakeup)
+		err = tracepoint_probe_register(vtel_tp_user,
+						vtel_probe_user_exit, NULL);
+	if (err)
+		goto out;
+	err = tracepoint_probe_register(vtel_tp_wakeup, vtel_probe_wakeup,
+					NULL);
+	if (err)
+		tracepoint_probe_unregister(vtel_tp_user, vtel_probe_user_exit,
+					    NULL);
+out:
+	if (err)
+		pr_warn("no kvm_userspace_exit/kvm_vcpu_wakeup probes (%d): vmm and idle time count as kvm\n",
+			err);
+	return !err;
 }
 
 static int vtel_attach(struct module *kvm)
@@ -117,6 +196,7 @@ static int vtel_attach(struct module *kvm)
 	err = tracepoint_probe_register(vtel_tp_exit, vtel_probe_exit, NULL);
 	if (err)
 		goto err_entry;
+	vtel_marks = vtel_attach_marks();
 	WRITE_ONCE(vtel_attached, true);
 	pr_info("attached to %s\n", kvm->name);
 	return 0;
@@ -136,6 +216,13 @@ static void vtel_detach(void)
 		return;
 	tracepoint_probe_unregister(vtel_tp_exit, vtel_probe_exit, NULL);
 	tracepoint_probe_unregister(vtel_tp_entry, vtel_probe_entry, NULL);
+	if (vtel_marks) {
+		tracepoint_probe_unregister(vtel_tp_wakeup, vtel_probe_wakeup,
+					    NULL);
+		tracepoint_probe_unregister(vtel_tp_user, vtel_probe_user_exit,
+					    NULL);
+		vtel_marks = false;
+	}
 	tracepoint_synchronize_unregister();
 	unregister_kprobe(&vtel_kp_destroy);
 	WRITE_ONCE(vtel_attached, false);

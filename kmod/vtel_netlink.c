@@ -304,15 +304,32 @@ static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
 	}
 }
 
+/* The time split of a view or a reason: one attribute per bucket. */
+static int vtel_put_split(struct sk_buff *skb, const struct vtel_times *tm)
+{
+	if (nla_put_u64_64bit(skb, VTEL_A_KVM_NS, tm->kvm_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_VMM_NS, tm->vmm_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_WAIT_NS, tm->wait_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_IDLE_NS, tm->idle_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_POLL_NS, tm->poll_ns, VTEL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* The time totals of a view, also the contents of a VTEL_A_ROLLUP nest. */
 static int vtel_put_times(struct sk_buff *skb, const struct vtel_totals *t)
 {
+	struct vtel_times tm;
+
+	vtel_times_make(&tm, t->guest_ns, t->handling_ns, &t->split);
 	if (nla_put_u64_64bit(skb, VTEL_A_EXITS, t->exits, VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_HANDLING_NS, t->handling_ns,
 			      VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_GUEST_NS, t->guest_ns, VTEL_A_PAD) ||
+	    vtel_put_split(skb, &tm) ||
 	    nla_put_u32(skb, VTEL_A_OVERHEAD_PPM,
-			vtel_overhead_ppm(t->handling_ns, t->guest_ns)) ||
+			vtel_times_overhead_ppm(&tm)) ||
+	    nla_put_u32(skb, VTEL_A_WAIT_PPM, vtel_times_wait_ppm(&tm)) ||
 	    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, t->slow_exits,
 			      VTEL_A_PAD))
 		return -EMSGSIZE;
@@ -395,6 +412,8 @@ static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, VTEL_A_EVENTS_DROPPED,
 			      READ_ONCE(vtel_events_dropped), VTEL_A_PAD) ||
 	    nla_put_u64_64bit(msg, VTEL_A_GENERATION, c.generation,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_A_SPLIT_MISSED, vtel_view_split_missed(),
 			      VTEL_A_PAD) ||
 	    nla_put_u32(msg, VTEL_A_CGROUPS, c.cgroups) ||
 	    nla_put_u64_64bit(msg, VTEL_A_CGROUPS_RELEASED, c.cgroups_released,
@@ -684,8 +703,10 @@ static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
 	static const unsigned int pct[] = { 5000, 9000, 9900, 9990 };
 	static const int pct_attr[] = { VTEL_A_P50_NS, VTEL_A_P90_NS,
 					VTEL_A_P99_NS, VTEL_A_P999_NS };
+	struct vtel_times tm;
 	unsigned int i;
 
+	vtel_times_make(&tm, 0, s->total_ns, &s->split);
 	if (nla_put_string(skb, VTEL_A_REASON, vtel_reason_name(r)) ||
 	    nla_put_u32(skb, VTEL_A_REASON_CODE, vtel_reason_code(r)) ||
 	    nla_put_u8(skb, VTEL_A_ISA, vtel_reason_isa(r)) ||
@@ -696,7 +717,8 @@ static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
 	    nla_put_u64_64bit(skb, VTEL_A_TOTAL_NS, s->total_ns, VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_MIN_NS, s->timed ? s->min_ns : 0,
 			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(skb, VTEL_A_MAX_NS, s->max_ns, VTEL_A_PAD))
+	    nla_put_u64_64bit(skb, VTEL_A_MAX_NS, s->max_ns, VTEL_A_PAD) ||
+	    vtel_put_split(skb, &tm))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(pct); i++)
 		if (nla_put_u64_64bit(skb, pct_attr[i],

@@ -14,6 +14,7 @@ void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
 	seg->handling_ns = 0;
 	seg->reason_overflow = 0;
 	seg->slow_exits = 0;
+	seg->split = (struct vtel_split){};
 	seg->nr_slots = 0;
 	memset(seg->slot_of, 0, sizeof(seg->slot_of));
 	memset(seg->slot, 0, sizeof(seg->slot));
@@ -35,6 +36,23 @@ u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
 	return slot + 1;
 }
 
+/*
+ * kvm_entry of an exit that had marks or run delay: its split, into the
+ * segment, the reason's slot (if it still has one after a reset) and the
+ * CPU. Out of line: most exits have neither.
+ */
+void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+			struct vtel_seg *seg, u64 now, u64 rd)
+{
+	struct vtel_split s;
+
+	vtel_split_end(&vc->split, vc->last_exit_ns, now, rd, &s);
+	vtel_split_add(&seg->split, &s);
+	if (vc->pending)
+		vtel_split_add(&seg->slot[vc->pending - 1].split, &s);
+	vtel_split_add(&pc->split, &s);
+}
+
 /* Adds @src into @dst, slot by slot; under vtel_table.fold_mutex. */
 void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
 {
@@ -50,6 +68,7 @@ void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
 	dst->handling_ns += src->handling_ns;
 	dst->slow_exits += src->slow_exits;
 	dst->reason_overflow += src->reason_overflow;
+	vtel_split_add(&dst->split, &src->split);
 	for (i = 0; i < src->nr_slots; i++) {
 		unsigned int r = src->reason_of[i];
 		u8 slot = dst->slot_of[r];

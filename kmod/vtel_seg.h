@@ -12,6 +12,8 @@
 u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason);
 void vtel_seg_zero(struct vtel_seg *seg, u32 gen);
 void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src);
+void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+			struct vtel_seg *seg, u64 now, u64 rd);
 
 /* A segment last zeroed before the latest reset reads as zero. */
 static inline bool vtel_seg_current(const struct vtel_seg *seg)

@@ -36,12 +36,28 @@ static void vtel_split_phase(struct vtel_split_state *st, u64 rest)
 		st->acc.vmm_ns += rest;
 }
 
+static void vtel_split_user_apply(struct vtel_split_state *st, u64 exit_ns,
+				  u64 now, u64 rd)
+{
+	vtel_split_phase(st, vtel_split_piece(st, exit_ns, now, rd));
+	st->flags = VTEL_SPLIT_MARKED | VTEL_SPLIT_VMM;
+}
+
+/* Applies a first user mark that vtel_split_user_fast() only stored. */
+static void vtel_split_unlazy(struct vtel_split_state *st, u64 exit_ns)
+{
+	if (st->flags & VTEL_SPLIT_LAZY) {
+		st->flags = 0;
+		vtel_split_user_apply(st, exit_ns, st->lazy_ns, st->lazy_rd);
+	}
+}
+
 /* kvm_userspace_exit: what came before is KVM's (or the VMM's again). */
 void vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
 		     u64 rd)
 {
-	vtel_split_phase(st, vtel_split_piece(st, exit_ns, now, rd));
-	st->flags = VTEL_SPLIT_MARKED | VTEL_SPLIT_VMM;
+	vtel_split_unlazy(st, exit_ns);
+	vtel_split_user_apply(st, exit_ns, now, rd);
 }
 
 /*
@@ -54,10 +70,13 @@ void vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
 void vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
 		       u64 rd, u64 halt_ns, u64 poll_ns)
 {
-	u64 wait0 = st->acc.wait_ns;
-	u64 rest = vtel_split_piece(st, exit_ns, now, rd);
-	u64 wait = st->acc.wait_ns - wait0;
-	u64 idle = min(halt_ns > wait ? halt_ns - wait : 0, rest);
+	u64 wait0, rest, wait, idle;
+
+	vtel_split_unlazy(st, exit_ns);
+	wait0 = st->acc.wait_ns;
+	rest = vtel_split_piece(st, exit_ns, now, rd);
+	wait = st->acc.wait_ns - wait0;
+	idle = min(halt_ns > wait ? halt_ns - wait : 0, rest);
 
 	st->acc.idle_ns += idle;
 	st->acc.poll_ns += min(poll_ns, idle);
@@ -69,6 +88,7 @@ void vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
 void vtel_split_end(struct vtel_split_state *st, u64 exit_ns, u64 now,
 		    u64 rd, struct vtel_split *out)
 {
+	vtel_split_unlazy(st, exit_ns);
 	vtel_split_phase(st, vtel_split_piece(st, exit_ns, now, rd));
 	*out = st->acc;
 	st->acc = (struct vtel_split){};

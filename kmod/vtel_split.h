@@ -44,12 +44,14 @@ struct vtel_times {
 
 #define VTEL_SPLIT_MARKED	1	/* a mark since kvm_exit */
 #define VTEL_SPLIT_VMM		2	/* the VMM has the exit */
+#define VTEL_SPLIT_LAZY		4	/* a first user mark, not yet applied */
 
 /* The exit in flight of one vCPU; written only by the vCPU's thread. */
 struct vtel_split_state {
 	u64 rd;			/* run delay at kvm_exit or the last mark */
 	u64 mark_ns;		/* time of the last mark */
 	u8 flags;		/* VTEL_SPLIT_* */
+	u64 lazy_ns, lazy_rd;	/* VTEL_SPLIT_LAZY: that mark's time, run delay */
 	struct vtel_split acc;	/* of the pieces before the last mark */
 };
 
@@ -70,6 +72,23 @@ static __always_inline bool vtel_split_pending(const struct vtel_split_state *st
 
 void vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
 		     u64 rd);
+
+/*
+ * kvm_userspace_exit, in the probe: the usual first mark of an exit is
+ * only stored; the next mark or kvm_entry applies it (vtel_split.c).
+ */
+static __always_inline void vtel_split_user_fast(struct vtel_split_state *st,
+						 u64 exit_ns, u64 now, u64 rd)
+{
+	if (likely(!st->flags)) {
+		st->lazy_ns = now;
+		st->lazy_rd = rd;
+		st->flags = VTEL_SPLIT_LAZY;
+		return;
+	}
+	vtel_split_user(st, exit_ns, now, rd);
+}
+
 void vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
 		       u64 rd, u64 halt_ns, u64 poll_ns);
 void vtel_split_end(struct vtel_split_state *st, u64 exit_ns, u64 now,

@@ -35,6 +35,7 @@ void vtel_stats_merge(struct vtel_stats *dst, const struct vtel_stats *src)
 	dst->total_ns += src->total_ns;
 	for (b = 0; b < VTEL_HIST_BUCKETS; b++)
 		dst->hist[b] += src->hist[b];
+	vtel_split_add(&dst->split, &src->split);
 }
 
 /*

@@ -13,6 +13,8 @@
 #include <linux/limits.h>
 #include <linux/minmax.h>
 
+#include "vtel_split.h"
+
 #define VTEL_HIST_BUCKETS	32
 
 struct vtel_stats {
@@ -22,6 +24,7 @@ struct vtel_stats {
 	u64 min_ns;	/* valid only when timed != 0 */
 	u64 max_ns;
 	u64 hist[VTEL_HIST_BUCKETS];
+	struct vtel_split split;	/* of total_ns: vmm, wait, idle, poll */
 };
 
 /*

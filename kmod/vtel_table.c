@@ -56,6 +56,7 @@ void vtel_table_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
 	pc->exits = 0;
 	pc->handling_ns = 0;
 	pc->guest_ns = 0;
+	pc->split = (struct vtel_split){};
 	pc->untracked_exits = 0;
 	pc->cg_stale_exits = 0;
 	memset(pc->untracked, 0, sizeof(pc->untracked));

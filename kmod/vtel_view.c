@@ -23,6 +23,10 @@ static void vtel_totals_seg(const struct vtel_seg *seg, struct vtel_totals *t)
 	t->guest_ns += READ_ONCE(seg->guest_ns);
 	t->slow_exits += READ_ONCE(seg->slow_exits);
 	t->reason_overflow += READ_ONCE(seg->reason_overflow);
+	t->split.vmm_ns += READ_ONCE(seg->split.vmm_ns);
+	t->split.wait_ns += READ_ONCE(seg->split.wait_ns);
+	t->split.idle_ns += READ_ONCE(seg->split.idle_ns);
+	t->split.poll_ns += READ_ONCE(seg->split.poll_ns);
 }
 
 /* Adds one vCPU's totals; caller holds rcu_read_lock(). */
@@ -101,6 +105,7 @@ static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
 	dst->t.reason_overflow += src->t.reason_overflow;
 	dst->t.slow_exits += src->t.slow_exits;
 	dst->t.cg_stale_exits += src->t.cg_stale_exits;
+	vtel_split_add(&dst->t.split, &src->t.split);
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
 }
@@ -118,6 +123,17 @@ static void vtel_agg_add_untracked(struct vtel_agg *a,
 	a->t.cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		a->reason[i].count += READ_ONCE(pc->untracked[i]);
+}
+
+/* Split marks (kvm_userspace_exit, kvm_vcpu_wakeup) that found no vCPU. */
+u64 vtel_view_split_missed(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(vtel_table.pcpu, cpu)->split_missed);
+	return n;
 }
 
 /*

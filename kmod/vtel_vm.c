@@ -37,6 +37,17 @@ static struct vtel_vcpu *vtel_vcpu_find(const void *key)
 	return NULL;
 }
 
+/* A vCPU's record if vtel has one (a live vCPU), else NULL; never creates. */
+struct vtel_vcpu *vtel_vm_find_vcpu(const void *vcpu_key)
+{
+	struct vtel_vcpu *vc;
+
+	rcu_read_lock();
+	vc = vtel_vcpu_find(vcpu_key);
+	rcu_read_unlock();
+	return vc;
+}
+
 static void vtel_vm_name(struct vtel_vm *vm)
 {
 	struct vtel_vm *other;

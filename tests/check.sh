@@ -95,6 +95,8 @@ for k in $KVERS; do
 		run_suite "lab-cgroup-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
 			--extra build/nlfuzz/vtel-nlfuzz
+		run_suite "lab-timesplit-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/timesplit.sh --vtel-ko "build/$k/vtel.ko"
 		perf_root=
 		[ "$k" != "$sid_kver" ] || perf_root=$SID/root
 		# shellcheck disable=SC2046

@@ -82,9 +82,9 @@ static inline void exit_entry(struct vtel_vcpu *vc, unsigned int reason,
 			      u64 *t, u64 guest, u64 handling)
 {
 	*t += guest;
-	vtel_account_exit(pcpu(), vc, reason, *t);
+	vtel_account_exit(pcpu(), vc, reason, *t, 0);
 	*t += handling;
-	vtel_account_entry(pcpu(), vc, *t);
+	vtel_account_entry(pcpu(), vc, *t, 0);
 }
 
 static inline u32 vm_id_of(struct vtel_vcpu *vc)

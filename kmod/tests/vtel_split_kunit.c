@@ -206,6 +206,26 @@ static void vtel_split_test_next_exit_clean(struct kunit *test)
 	expect_split(test, s, 0, 0, 0, 0);
 }
 
+/* The probe's lazy first user mark splits exactly like the applied one. */
+static void vtel_split_test_user_lazy(struct kunit *test)
+{
+	struct vtel_split_case c;
+	struct vtel_split s;
+
+	vtel_split_begin(&c, 0, 10);
+	vtel_split_user_fast(&c.st, c.exit_ns, 100, 40);
+	KUNIT_EXPECT_TRUE(test, vtel_split_pending(&c.st, 40));
+	s = vtel_split_finish(&c, 1000, 440);
+	expect_split(test, s, 500, 430, 0, 0);
+	/* Followed by a second user mark and a halt inside the VMM's phase. */
+	vtel_split_begin(&c, 0, 0);
+	vtel_split_user_fast(&c.st, c.exit_ns, 100, 0);
+	vtel_split_user_fast(&c.st, c.exit_ns, 600, 0);
+	vtel_split_wakeup(&c.st, c.exit_ns, 2000, 0, 1000, 10);
+	s = vtel_split_finish(&c, 2100, 0);
+	expect_split(test, s, 900, 0, 1000, 10);
+}
+
 /* Pseudo-random exits: the stored buckets never exceed the exit. */
 static void vtel_split_test_never_exceeds(struct kunit *test)
 {
@@ -223,7 +243,7 @@ static void vtel_split_test_never_exceeds(struct kunit *test)
 			t += NEXT() % 1000;
 			rd += NEXT() % 300;
 			if (NEXT() & 1)
-				vtel_split_user(&c.st, c.exit_ns, t, rd);
+				vtel_split_user_fast(&c.st, c.exit_ns, t, rd);
 			else
 				vtel_split_wakeup(&c.st, c.exit_ns, t, rd,
 						  NEXT() % 1200, NEXT() % 500);
@@ -325,6 +345,7 @@ static struct kunit_case vtel_split_cases[] = {
 	KUNIT_CASE(vtel_split_test_halt_capped),
 	KUNIT_CASE(vtel_split_test_halt_in_vmm),
 	KUNIT_CASE(vtel_split_test_next_exit_clean),
+	KUNIT_CASE(vtel_split_test_user_lazy),
 	KUNIT_CASE(vtel_split_test_never_exceeds),
 	KUNIT_CASE(vtel_split_test_make),
 	KUNIT_CASE(vtel_split_test_overhead),
