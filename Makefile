@@ -50,8 +50,10 @@ cli:
 include packaging/install.mk
 
 # One out-of-tree build directory per kernel: symlinks to the sources.
-build/%/Kbuild: Kbuild $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h)
+# Always refreshed: a file new to kmod/ may be older than the last run.
+build/%/Kbuild: FORCE
 	@mkdir -p build/$*/kmod
+	@find build/$*/kmod -maxdepth 1 -xtype l -delete
 	@ln -sfn $(REPO)/include build/$*/include
 	@ln -sf $(REPO)/Kbuild build/$*/Kbuild
 	@for f in kmod/*.c kmod/*.h; do ln -sf $(REPO)/$$f build/$*/$$f; done

@@ -46,7 +46,7 @@ struct vtel_seg {
 	u64 guest_ns;
 	u64 handling_ns;
 	u64 reason_overflow;		/* exits of reasons beyond the slots */
-	u64 slow_exits;			/* handling longer than vtel_slow_ns */
+	u64 slow_exits;			/* handling over its threshold */
 	struct vtel_split split;	/* of handling_ns */
 	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
 	u8 reason_of[VTEL_SEG_SLOTS];
@@ -66,6 +66,7 @@ struct vtel_vcpu {
 	u64 cg_id;			/* cgroup of the current segment */
 	bool in_exit;			/* between kvm_exit and kvm_entry */
 	u8 pending;			/* slot + 1 of that exit, 0 if none */
+	u8 reason;			/* reason of that exit */
 	u64 last_exit_ns;
 	u64 last_entry_ns;
 	struct vtel_split_state split;	/* the exit in flight */

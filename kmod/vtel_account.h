@@ -14,6 +14,7 @@
 
 #include "vtel.h"
 #include "vtel_seg.h"
+#include "vtel_slow.h"
 #include "vtel_table.h"
 #include "vtel_vm.h"
 
@@ -90,6 +91,7 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 		pc->untracked[reason]++;
 	}
 	vc->pending = slot;
+	vc->reason = reason;
 }
 
 /*
@@ -117,6 +119,22 @@ static __always_inline void vtel_account_split_end(struct vtel_pcpu *pc,
 	vtel_seg_split_end(pc, vc, seg, now, rd);
 }
 
+/*
+ * An exit over its reason's threshold: split it as any other, then count
+ * and report it with its own share of the split.
+ */
+static noinline void notrace vtel_account_slow(struct vtel_pcpu *pc,
+					       struct vtel_vcpu *vc,
+					       struct vtel_seg *seg,
+					       u64 now, u64 rd, u64 d)
+{
+	struct vtel_split before = seg->split;
+
+	if (vtel_split_pending(&vc->split, rd))
+		vtel_account_split_end(pc, vc, seg, now, rd, d);
+	vtel_slow_exit(vc, d, &before);
+}
+
 /* kvm_entry: time the exit being handled, and split that time. */
 static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 					       struct vtel_vcpu *vc, u64 now,
@@ -135,9 +153,9 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 			vtel_stats_time(&seg->slot[vc->pending - 1], d);
 		seg->handling_ns += d;
 		pc->handling_ns += d;
-		if (unlikely(d > READ_ONCE(vtel_table.slow_ns)))
-			seg->slow_exits++;
-		if (unlikely(vtel_split_pending(&vc->split, rd)))
+		if (unlikely(vtel_slow_is(vc->reason, d)))
+			vtel_account_slow(pc, vc, seg, now, rd, d);
+		else if (unlikely(vtel_split_pending(&vc->split, rd)))
 			vtel_account_split_end(pc, vc, seg, now, rd, d);
 		vc->in_exit = false;
 	}

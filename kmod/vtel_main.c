@@ -9,6 +9,7 @@
 #include "vtel_debugfs.h"
 #include "vtel_hook.h"
 #include "vtel_netlink.h"
+#include "vtel_slow.h"
 #include "vtel_worker.h"
 
 static unsigned int max_vms = 256;
@@ -69,6 +70,7 @@ static int __init vtel_init(void)
 	int err;
 
 	vtel_reason_init();
+	vtel_slow_init();
 	err = vtel_worker_init(&lim);
 	if (err)
 		return err;

@@ -17,6 +17,7 @@
 #include "vtel_compat.h"
 #include "vtel_hook.h"
 #include "vtel_netlink.h"
+#include "vtel_slow.h"
 #include "vtel_table.h"
 #include "vtel_view.h"
 #include "vtel_vm.h"
@@ -84,8 +85,15 @@ static struct netlink_range_validation vtel_event_rate_range = {
 	.max = 100000,
 };
 
+static const struct nla_policy vtel_slow_policy[VTEL_S_MAX + 1] = {
+	[VTEL_S_REASON]		= { .type = NLA_NUL_STRING, .len = 63 },
+	[VTEL_S_NS]		= { .type = NLA_U64 },
+};
+
 static const struct nla_policy vtel_config_policy[VTEL_C_MAX + 1] = {
-	[VTEL_C_SLOW_NS]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[VTEL_C_SLOW_NS]	= { .type = NLA_U64 },
+	[VTEL_C_SLOW_IDLE_NS]	= { .type = NLA_U64 },
+	[VTEL_C_SLOW_OVERRIDE]	= NLA_POLICY_NESTED(vtel_slow_policy),
 	[VTEL_C_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 						&vtel_event_rate_range),
 	[VTEL_C_UNPRIVILEGED_READ] = { .type = NLA_REJECT },
@@ -637,11 +645,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	if (attrs[VTEL_A_REASON]) {
 		const char *name = nla_data(attrs[VTEL_A_REASON]);
 
-		only = vtel_reason_lookup(VTEL_ISA_SVM, name);
-		if (only < 0)
-			only = vtel_reason_lookup(VTEL_ISA_VMX, name);
-		if (only < 0 && !strcmp(name, vtel_reason_name(0)))
-			only = VTEL_REASON_UNKNOWN;
+		only = vtel_reason_find(name);
 		if (only < 0) {
 			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[VTEL_A_REASON],
 					    "unknown exit reason name");
@@ -821,6 +825,66 @@ static int vtel_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* One VTEL_C_SLOW_OVERRIDE per reason with a threshold of its own. */
+static int vtel_nl_put_slow_overrides(struct sk_buff *msg)
+{
+	unsigned int r, n = vtel_reason_count();
+	struct nlattr *nest;
+	u64 ns;
+
+	for (r = 0; r < n; r++) {
+		if (!vtel_slow_reason_override(r, &ns))
+			continue;
+		nest = nla_nest_start(msg, VTEL_C_SLOW_OVERRIDE);
+		if (!nest ||
+		    nla_put_string(msg, VTEL_S_REASON, vtel_reason_name(r)) ||
+		    nla_put_u64_64bit(msg, VTEL_S_NS, ns, VTEL_S_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+/*
+ * The VTEL_C_SLOW_OVERRIDE entries of a SET_CONFIG nest (validated by the
+ * policy): checked first (@apply false), so that an unknown reason changes
+ * nothing, then applied.
+ */
+static int vtel_nl_slow_overrides(const struct nlattr *config, bool apply,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VTEL_S_MAX + 1];
+	const struct nlattr *a;
+	int rem, reason, err;
+
+	nla_for_each_nested(a, config, rem) {
+		if (nla_type(a) != VTEL_C_SLOW_OVERRIDE)
+			continue;
+		err = nla_parse_nested(tb, VTEL_S_MAX, a, vtel_slow_policy,
+				       extack);
+		if (err)
+			return err;
+		if (!tb[VTEL_S_REASON]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "VTEL_S_REASON is required");
+			return -EINVAL;
+		}
+		reason = vtel_reason_find(nla_data(tb[VTEL_S_REASON]));
+		if (reason < 0) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VTEL_S_REASON],
+					    "unknown exit reason name");
+			return -ENOENT;
+		}
+		if (!apply)
+			continue;
+		if (tb[VTEL_S_NS])
+			vtel_slow_set_reason(reason, nla_get_u64(tb[VTEL_S_NS]));
+		else
+			vtel_slow_clear_reason(reason);
+	}
+	return 0;
+}
+
 static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct vtel_limits *lim = vtel_table_limits();
@@ -837,8 +901,11 @@ static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 	nest = nla_nest_start(msg, VTEL_A_CONFIG);
 	if (!nest ||
-	    nla_put_u64_64bit(msg, VTEL_C_SLOW_NS, READ_ONCE(vtel_table.slow_ns),
+	    nla_put_u64_64bit(msg, VTEL_C_SLOW_NS, vtel_slow_global(),
 			      VTEL_C_PAD) ||
+	    nla_put_u64_64bit(msg, VTEL_C_SLOW_IDLE_NS, vtel_slow_idle(),
+			      VTEL_C_PAD) ||
+	    vtel_nl_put_slow_overrides(msg) ||
 	    nla_put_u32(msg, VTEL_C_EVENT_RATE, READ_ONCE(vtel_event_rate)) ||
 	    nla_put_u8(msg, VTEL_C_UNPRIVILEGED_READ, unprivileged_read) ||
 	    nla_put_u32(msg, VTEL_C_MAX_VMS, lim->max_vms) ||
@@ -867,8 +934,15 @@ static int vtel_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			       vtel_config_policy, info->extack);
 	if (err)
 		return err;
+	err = vtel_nl_slow_overrides(info->attrs[VTEL_A_CONFIG], false,
+				     info->extack);
+	if (err)
+		return err;
 	if (tb[VTEL_C_SLOW_NS])
-		WRITE_ONCE(vtel_table.slow_ns, nla_get_u64(tb[VTEL_C_SLOW_NS]));
+		vtel_slow_set_global(nla_get_u64(tb[VTEL_C_SLOW_NS]));
+	if (tb[VTEL_C_SLOW_IDLE_NS])
+		vtel_slow_set_idle(nla_get_u64(tb[VTEL_C_SLOW_IDLE_NS]));
+	vtel_nl_slow_overrides(info->attrs[VTEL_A_CONFIG], true, NULL);
 	if (tb[VTEL_C_EVENT_RATE])
 		WRITE_ONCE(vtel_event_rate, nla_get_u32(tb[VTEL_C_EVENT_RATE]));
 	return 0;

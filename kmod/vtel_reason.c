@@ -262,3 +262,26 @@ unsigned int vtel_reason_count(void)
 {
 	return VTEL_NR_REASONS;
 }
+
+/*
+ * Name to index in either ISA, "unknown" included. SVM and VMX share
+ * names but for case ("hlt", "HLT"), so an exact match wins over a
+ * case-insensitive one.
+ */
+int vtel_reason_find(const char *name)
+{
+	int idx;
+
+	if (!name)
+		return -ENOENT;
+	if (!strcmp(name, vtel_reason_name(VTEL_REASON_UNKNOWN)))
+		return VTEL_REASON_UNKNOWN;
+	idx = vtel_reason_lookup(VTEL_ISA_SVM, name);
+	if (idx >= 0 && !strcmp(vtel_reason_name(idx), name))
+		return idx;
+	idx = vtel_reason_lookup(VTEL_ISA_VMX, name);
+	if (idx >= 0 && !strcmp(vtel_reason_name(idx), name))
+		return idx;
+	idx = vtel_reason_lookup(VTEL_ISA_SVM, name);
+	return idx >= 0 ? idx : vtel_reason_lookup(VTEL_ISA_VMX, name);
+}

@@ -77,6 +77,7 @@ u32 vtel_reason_code(unsigned int idx);
 enum vtel_category vtel_reason_category(unsigned int idx);
 const char *vtel_category_name(enum vtel_category c);
 int vtel_reason_lookup(enum vtel_isa isa, const char *name);
+int vtel_reason_find(const char *name);
 unsigned int vtel_reason_count(void);
 
 #endif /* _VTEL_REASON_H */

@@ -13,7 +13,6 @@
 #include "vtel_table.h"
 
 struct vtel_table vtel_table = {
-	.slow_ns = 1000000,
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(vtel_table.lock),
 	.fold_mutex = __MUTEX_INITIALIZER(vtel_table.fold_mutex),
 	.vms = LIST_HEAD_INIT(vtel_table.vms),

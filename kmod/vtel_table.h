@@ -33,7 +33,6 @@ struct vtel_table {
 	/* Read by the hot path. */
 	struct vtel_pcpu __percpu *pcpu;
 	u32 reset_gen;
-	u64 slow_ns;			/* an exit slower than this is slow */
 
 	/* Structure, under the lock. */
 	raw_spinlock_t lock ____cacheline_aligned_in_smp;

@@ -10,6 +10,7 @@
 
 #include "vtel_cg.h"
 #include "vtel_vm.h"
+#include "vtel_trace.h"
 
 static struct vtel_vm *vtel_vm_find(const void *key)
 {
@@ -79,6 +80,7 @@ static struct vtel_vm *vtel_vm_create(const void *key)
 							 vtel_table.vm_bits,
 							 (unsigned long)key));
 	vtel_table.cnt.vms_live++;
+	trace_vtel_vm_start(vm->pid, vm->id, vm->comm);
 	return vm;
 }
 
@@ -222,6 +224,7 @@ static void vtel_vm_retire_locked(struct vtel_vm *vm)
 		hlist_del_init_rcu(&vc->hnode);
 	vtel_cache_forget(vm);
 	vm->state = VTEL_VM_STATE_RETIRED;
+	trace_vtel_vm_stop(vm->pid, vm->id, vm->comm);
 	vm->retired_at = jiffies;
 	vtel_table.cnt.vms_live--;
 	vtel_table.cnt.vms_retired++;

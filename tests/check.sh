@@ -20,10 +20,11 @@ fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1"; }
 # One test: name, then the command. Output goes to build/check/<name>.log.
 run_one() {
 	local name=$1; shift
+	local t0=$SECONDS
 	if "$@" >"$LOG/$name.log" 2>&1; then
-		pass "$name"
+		pass "$name ($((SECONDS - t0))s)"
 	else
-		fail "$name (see $LOG/$name.log)"
+		fail "$name (see $LOG/$name.log, $((SECONDS - t0))s)"
 		tail -n 30 "$LOG/$name.log" | sed 's/^/    /'
 	fi
 }
@@ -31,7 +32,7 @@ run_one() {
 # A suite that ends with "<label>: N passed, M failed".
 run_suite() {
 	local name=$1; shift
-	local line p f
+	local line p f t0=$SECONDS
 	"$@" 2>&1 | tee "$LOG/$name.log"
 	line=$(grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed$' "$LOG/$name.log" | tail -n 1)
 	if [ -z "$line" ]; then
@@ -43,7 +44,7 @@ run_suite() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" -eq 0 ] || failures+=("$name: $f failed")
-	echo "SUITE $name: $p passed, $f failed"
+	echo "SUITE $name: $p passed, $f failed ($((SECONDS - t0))s)"
 }
 
 start=$(date +%s)
@@ -71,6 +72,7 @@ run_one netlink-spec-sync tests/spec-sync.py
 echo "== userspace"
 run_one testvmm-build make -s -C tests/vmm
 run_one nlfuzz-build make -s -C tests/nlfuzz
+run_one cli-static-build make -s -C tools/vtel static
 if [ -x tests/userspace.sh ]; then
 	run_suite userspace tests/userspace.sh
 fi
@@ -103,6 +105,13 @@ for k in $KVERS; do
 		run_suite "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
 			--timeout 300 --extra $(tests/lab/ynl-files.sh)
+		# shellcheck disable=SC2046
+		# bpftrace and its LLVM need more guest RAM.
+		run_suite "lab-trace-$k" env LAB_MEM=3072 tests/lab/run.sh --kver "$k" \
+			--script tests/lab/trace.sh --vtel-ko "build/$k/vtel.ko" \
+			--timeout 600 --quiet --extra build/vtel/static/vtel \
+			$( (tests/lab/perf-files.sh $perf_root;
+			    tests/lab/prog-files.sh bpftrace) | sort -u)
 		# shellcheck disable=SC2046
 		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/perf-oracle.sh \

@@ -146,7 +146,10 @@ def generate():
     y += attr_set(h, 'vtel_hist_attr', 'VTEL_A_HIST_', 'hist',
                   {'bucket': 'bucket'}, multi={'bucket'})
     y += attr_set(h, 'vtel_bucket_attr', 'VTEL_A_BUCKET_', 'bucket')
-    y += attr_set(h, 'vtel_config_attr', 'VTEL_C_', 'config')
+    # One VTEL_C_SLOW_OVERRIDE per reason with a threshold of its own.
+    y += attr_set(h, 'vtel_config_attr', 'VTEL_C_', 'config',
+                  {'slow-override': 'slow'}, multi={'slow-override'})
+    y += attr_set(h, 'vtel_slow_attr', 'VTEL_S_', 'slow')
     cmds = [n for n, _ in enum(h, 'vtel_cmd')]
     value = {n[len('VTEL_CMD_'):].lower().replace('_', '-'): i
              for i, n in enumerate(cmds)}

@@ -173,8 +173,9 @@ if [ "$backend" = bochs ]; then
 		"$timeout_s" "$work"
 else
 # LAB_SMP and LAB_QEMU_ARGS: the benchmark boots -smp 1 -icount shift=0.
+# LAB_MEM: guest RAM in MiB (default 1024; bpftrace and its LLVM need more).
 # shellcheck disable=SC2086
-timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m 1024 -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
+timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m "${LAB_MEM:-1024}" -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1" \
 	</dev/null 2>&1

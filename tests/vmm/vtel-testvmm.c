@@ -37,7 +37,8 @@
  * MSR_IA32_APICBASE first.  Idle mode needs --vcpus 1 and excludes --loop.
  *
  * --io-sleep US makes the VMM sleep US microseconds after each "out 0x10"
- * before it resumes the guest.  --pin CPU pins each vCPU thread to CPU;
+ * before it resumes the guest; --mmio-sleep US does the same after each
+ * MMIO write to 0x9000.  --pin CPU pins each vCPU thread to CPU;
  * --hog also forks a process that spins on that CPU until the VMM is done.
  *
  * After each vCPU's run, KVM's own per-vCPU counters are read through
@@ -108,6 +109,7 @@ struct opts {
 	uint64_t busy;		/* loop iterations between halts */
 	uint64_t hz;
 	uint64_t io_sleep_us;
+	uint64_t mmio_sleep_us;
 	int pin;		/* CPU for the vCPU threads, -1: none */
 	int hog;
 	const char *stop_file;	/* --loop ends when it exists */
@@ -521,6 +523,8 @@ static void *vcpu_thread(void *arg)
 		if (r->exit_reason == KVM_EXIT_MMIO && r->mmio.is_write &&
 		    r->mmio.phys_addr == MMIO_GPA && r->mmio.len == 1) {
 			mmio++;
+			if (opt.mmio_sleep_us)
+				sleep_us(opt.mmio_sleep_us);
 			continue;
 		}
 		if (r->exit_reason == KVM_EXIT_MMIO && !r->mmio.is_write &&
@@ -747,6 +751,7 @@ static void usage(FILE *f)
 		"  --busy N        --idle: loop N iterations in the guest after each tick\n"
 		"  --hz N          --idle: PIT frequency (default 100, 19..10000)\n"
 		"  --io-sleep US   sleep US microseconds in the VMM after each out 0x10\n"
+		"  --mmio-sleep US sleep US microseconds in the VMM after each MMIO write\n"
 		"  --pin CPU       pin each vCPU thread to CPU\n"
 		"  --hog           with --pin: a process spins on that CPU meanwhile\n"
 		"  -- IGNORED...   the rest is ignored: a VMM command line to mimic\n"
@@ -829,6 +834,8 @@ int main(int argc, char **argv)
 			opt.hz = parse_u64(a, val, 10000), i++;
 		} else if (!strcmp(a, "--io-sleep")) {
 			opt.io_sleep_us = parse_u64(a, val, 10000000), i++;
+		} else if (!strcmp(a, "--mmio-sleep")) {
+			opt.mmio_sleep_us = parse_u64(a, val, 10000000), i++;
 		} else if (!strcmp(a, "--pin")) {
 			opt.pin = (int)parse_u64(a, val, CPU_SETSIZE - 1), i++;
 		} else if (!strcmp(a, "--hog")) {

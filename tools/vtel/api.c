@@ -355,6 +355,22 @@ int vtel_get_config(struct vtel_ctx *ctx, struct vtel_config *c)
 	return err;
 }
 
+static int put_slow_overrides(struct nl_msg *msg, const struct vtel_config *c)
+{
+	struct nlattr *o;
+	unsigned int i;
+
+	for (i = 0; i < c->n_slow; i++) {
+		o = nla_nest_start(msg, VTEL_C_SLOW_OVERRIDE | NLA_F_NESTED);
+		if (!o || nla_put_string(msg, VTEL_S_REASON, c->slow[i].reason) ||
+		    (!c->slow[i].clear &&
+		     nla_put_u64(msg, VTEL_S_NS, c->slow[i].ns)))
+			return -1;
+		nla_nest_end(msg, o);
+	}
+	return 0;
+}
+
 int vtel_set_config(struct vtel_ctx *ctx, const struct vtel_config *c)
 {
 	struct nl_msg *msg;
@@ -368,6 +384,10 @@ int vtel_set_config(struct vtel_ctx *ctx, const struct vtel_config *c)
 	if (!nest ||
 	    ((c->have & (1ULL << VTEL_C_SLOW_NS)) &&
 	     nla_put_u64(msg, VTEL_C_SLOW_NS, c->v[VTEL_C_SLOW_NS])) ||
+	    ((c->have & (1ULL << VTEL_C_SLOW_IDLE_NS)) &&
+	     nla_put_u64(msg, VTEL_C_SLOW_IDLE_NS,
+			 c->v[VTEL_C_SLOW_IDLE_NS])) ||
+	    put_slow_overrides(msg, c) ||
 	    ((c->have & (1ULL << VTEL_C_EVENT_RATE)) &&
 	     nla_put_u32(msg, VTEL_C_EVENT_RATE,
 			 (uint32_t)c->v[VTEL_C_EVENT_RATE]))) {

@@ -2,6 +2,7 @@
 /* Strict parsing of the numbers on the command line. */
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 
 #include "args.h"
 
@@ -66,4 +67,45 @@ int parse_interval(const char *s, unsigned int *ms)
 		return -ERANGE;
 	*ms = (unsigned int)whole;
 	return 0;
+}
+
+/*
+ * A duration with a unit: "250ns", "100us", "2ms", "1s"; "0" or "off" is
+ * 0 (off). Whole numbers only, so 1.5ms is written 1500us.
+ */
+int parse_duration_ns(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; uint64_t mult; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", 1000000000 },
+	};
+	char num[24];
+	size_t n = 0, i;
+	uint64_t v;
+	int err;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (!strcmp(s, "off") || !strcmp(s, "0")) {
+		*ns = 0;
+		return 0;
+	}
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (!n || n >= sizeof(num))
+		return n ? -ERANGE : -EINVAL;
+	memcpy(num, s, n);
+	num[n] = 0;
+	err = parse_u64(num, &v);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(s + n, units[i].unit))
+			continue;
+		if (v > UINT64_MAX / units[i].mult)
+			return -ERANGE;
+		*ns = v * units[i].mult;
+		return 0;
+	}
+	return -EINVAL;
 }

@@ -32,12 +32,17 @@ struct vtel_args {
 	enum vtel_by by;
 	enum vtel_format format;
 	struct vtel_config set;		/* config KEY=VALUE... */
+	int slow_kw;			/* config slow-exit[-idle]: VTEL_C_* */
+	bool slow_given;		/* ... its DURATION was given */
+	bool slow_default;		/* ... as "default" */
+	uint64_t slow_ns;
 };
 
 int parse_u32(const char *s, uint32_t *v);
 int parse_u64(const char *s, uint64_t *v);
 /* Seconds with up to three decimals ("0.5"), into milliseconds. */
 int parse_interval(const char *s, unsigned int *ms);
+int parse_duration_ns(const char *s, uint64_t *ns);
 
 /* cli.c: fills a from argv; returns an exit status (0: run it). */
 int vtel_parse_args(struct vtel_ctx *ctx, int argc, char **argv,

@@ -83,11 +83,21 @@ static const struct vtel_command cmds[] = {
 		.summary = "zero every counter (CAP_NET_ADMIN)",
 		.run = cmd_reset,
 	}, {
-		.name = "config", .synopsis = "[slow_ns=N] [event_rate=N]",
+		.name = "config",
+		.synopsis = "[slow-exit[-idle] DURATION [--reason R]] [KEY=N...]",
 		.summary = "show the configuration, or set it (CAP_NET_ADMIN)",
-		.details = "  slow_ns=N      exits handled in more than N ns count as slow\n"
+		.details = "  slow-exit D    exits handled in more than D (250ns, 100us, 2ms, 1s;\n"
+			"                 0 or off: never) are slow: counted and traced as\n"
+			"                 vtel:vtel_slow_exit; every reason that is not idle\n"
+			"  slow-exit D --reason R\n"
+			"                 the threshold of reason R alone ('default': back\n"
+			"                 to the common threshold)\n"
+			"  slow-exit-idle D\n"
+			"                 the threshold of idle (halt) exits, off by default\n"
+			"  slow_ns=N, slow_idle_ns=N\n"
+			"                 the same thresholds in ns\n"
 			"  event_rate=N   at most N VM events a second\n",
-		.max_pos = 2, .run = cmd_config,
+		.opts = O_REASON, .max_pos = 2, .run = cmd_config,
 	}, {
 		.name = "events", .synopsis = "[--count N]",
 		.summary = "print VM start and stop events as they happen",
@@ -192,7 +202,7 @@ static int global_flag(struct vtel_ctx *ctx, const char *arg, bool *help,
 
 enum { OPT_PID, OPT_VM, OPT_VCPU, OPT_SORT, OPT_TOP, OPT_INTERVAL,
        OPT_COUNT, OPT_BY, OPT_FORMAT, OPT_CGROUP, OPT_CGROUP_ID,
-       OPT_CGROUP_DIR, OPT_OWN, OPT_TREE };
+       OPT_CGROUP_DIR, OPT_OWN, OPT_TREE, OPT_REASON };
 
 static const struct {
 	const char *name;
@@ -213,6 +223,7 @@ static const struct {
 	[OPT_CGROUP_DIR] = { "cgroup-dir", O_CGROUP, false },
 	[OPT_OWN]	= { "own", O_CGROUP, true },
 	[OPT_TREE]	= { "tree", O_TREE, true },
+	[OPT_REASON]	= { "reason", O_REASON, false },
 };
 
 /* The selectors naming a VM or a cgroup: at most one may be given. */
@@ -247,6 +258,9 @@ static int set_opt(struct vtel_ctx *ctx, struct vtel_args *a, int o,
 		return 0;
 	case OPT_TREE:
 		a->tree = true;
+		return 0;
+	case OPT_REASON:
+		a->reason = val;
 		return 0;
 	case OPT_CGROUP:
 		if (!val[0])
@@ -349,6 +363,7 @@ static const char *const config_keys[] = {
 	[VTEL_C_RETIRED_VMS]		= "retired_vms",
 	[VTEL_C_RETIRED_SECS]		= "retired_secs",
 	[VTEL_C_MAX_ADDRS]		= "max_addrs",
+	[VTEL_C_SLOW_IDLE_NS]		= "slow_idle_ns",
 };
 
 const char *vtel_config_key(int attr)
@@ -366,6 +381,29 @@ static int config_arg(struct vtel_ctx *ctx, struct vtel_args *a,
 	uint64_t v;
 	int k, err;
 
+	if (a->slow_kw && !a->slow_given) {
+		a->slow_given = true;
+		if (!strcmp(arg, "default")) {
+			a->slow_default = true;
+			return 0;
+		}
+		err = parse_duration_ns(arg, &a->slow_ns);
+		if (err)
+			return vtel_usage_error(ctx, "config",
+				"%s: '%s' is %s", a->slow_kw == VTEL_C_SLOW_NS ?
+				"slow-exit" : "slow-exit-idle", arg,
+				err == -ERANGE ? "out of range" :
+				"not a duration (250ns, 100us, 2ms, 1s, off)");
+		return 0;
+	}
+	if (!strcmp(arg, "slow-exit") || !strcmp(arg, "slow-exit-idle")) {
+		if (a->slow_kw)
+			return vtel_usage_error(ctx, "config",
+				"one slow-exit setting at a time");
+		a->slow_kw = strcmp(arg, "slow-exit") ? VTEL_C_SLOW_IDLE_NS :
+							VTEL_C_SLOW_NS;
+		return 0;
+	}
 	if (!eq)
 		return vtel_usage_error(ctx, "config",
 			"'%s' is not KEY=VALUE", arg);
@@ -376,8 +414,10 @@ static int config_arg(struct vtel_ctx *ctx, struct vtel_args *a,
 			break;
 	if (k == (int)ARRAY_SIZE(config_keys))
 		return vtel_usage_error(ctx, "config",
-			"unknown key '%.*s' (slow_ns, event_rate)", (int)klen, arg);
-	if (k != VTEL_C_SLOW_NS && k != VTEL_C_EVENT_RATE)
+			"unknown key '%.*s' (slow_ns, slow_idle_ns, event_rate)",
+			(int)klen, arg);
+	if (k != VTEL_C_SLOW_NS && k != VTEL_C_SLOW_IDLE_NS &&
+	    k != VTEL_C_EVENT_RATE)
 		return vtel_usage_error(ctx, "config",
 			"%s is read-only (a module parameter)", config_keys[k]);
 	if (a->set.have & (1ULL << k))
@@ -392,6 +432,35 @@ static int config_arg(struct vtel_ctx *ctx, struct vtel_args *a,
 			err == -ERANGE ? "out of range" : "not a decimal number");
 	a->set.v[k] = v;
 	a->set.have |= 1ULL << k;
+	return 0;
+}
+
+/* "slow-exit D [--reason R]" and "slow-exit-idle D" into the request. */
+static int config_finish(struct vtel_ctx *ctx, struct vtel_args *a)
+{
+	struct vtel_slow_override *so;
+
+	if (a->slow_kw && !a->slow_given)
+		return vtel_usage_error(ctx, "config", "%s needs a DURATION",
+			a->slow_kw == VTEL_C_SLOW_NS ? "slow-exit" :
+						       "slow-exit-idle");
+	if (a->reason && a->slow_kw != VTEL_C_SLOW_NS)
+		return vtel_usage_error(ctx, "config",
+			"--reason goes with slow-exit");
+	if (!a->slow_kw)
+		return 0;
+	if (!a->reason) {
+		if (a->slow_default)
+			return vtel_usage_error(ctx, "config",
+				"'default' needs --reason");
+		a->set.v[a->slow_kw] = a->slow_ns;
+		a->set.have |= 1ULL << a->slow_kw;
+		return 0;
+	}
+	so = &a->set.slow[a->set.n_slow++];
+	snprintf(so->reason, sizeof(so->reason), "%s", a->reason);
+	so->ns = a->slow_ns;
+	so->clear = a->slow_default;
 	return 0;
 }
 
@@ -488,6 +557,8 @@ static int parse_cmd_args(struct vtel_ctx *ctx, int argc, char **argv,
 		return vtel_usage_error(ctx, c->name,
 			"REASON longer than %d bytes: no exit reason is",
 			VTEL_REASON_MAX);
+	if (!strcmp(c->name, "config"))
+		return config_finish(ctx, a);
 	return 0;
 }
 

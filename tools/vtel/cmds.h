@@ -17,6 +17,7 @@
 #define O_FORMAT	(1U << 7)
 #define O_CGROUP	(1U << 8)	/* --cgroup, --cgroup-id, --cgroup-dir, --own */
 #define O_TREE		(1U << 9)
+#define O_REASON	(1U << 10)	/* --reason (config slow-exit) */
 
 struct vtel_command {
 	const char *name;

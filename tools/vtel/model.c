@@ -123,6 +123,8 @@ static const uint8_t vtel_cfg_type[VTEL_C_MAX + 1] = {
 	[VTEL_C_RETIRED_VMS]	= T_U32,
 	[VTEL_C_RETIRED_SECS]	= T_U32,
 	[VTEL_C_MAX_ADDRS]	= T_U32,
+	[VTEL_C_SLOW_IDLE_NS]	= T_U64,
+	[VTEL_C_SLOW_OVERRIDE]	= T_NEST,	/* parse_slow_override() */
 };
 
 enum vtel_attr_type vtel_config_type(int attr)
@@ -429,6 +431,46 @@ void vtel_rec_free(struct vtel_rec *r)
 	}
 }
 
+/* One VTEL_C_SLOW_OVERRIDE of a GET_CONFIG reply. */
+static int parse_slow_override(const struct nlattr *o, struct vtel_config *c)
+{
+	struct vtel_slow_override *so;
+	const struct nlattr *x;
+	bool have_reason = false, have_ns = false;
+	uint64_t v = 0;
+	int rem, err;
+
+	if (c->n_slow >= VTEL_SLOW_OVERRIDES_MAX)
+		return bad("more than %d slow-exit overrides",
+			   VTEL_SLOW_OVERRIDES_MAX);
+	so = &c->slow[c->n_slow];
+	memset(so, 0, sizeof(*so));
+	nla_for_each_nested(x, o, rem) {
+		switch (nla_type(x)) {
+		case VTEL_S_REASON:
+			err = get_attr(x, T_STR, "slow", "REASON", &v);
+			if (err)
+				return err;
+			snprintf(so->reason, sizeof(so->reason), "%s",
+				 (const char *)nla_data(x));
+			have_reason = true;
+			break;
+		case VTEL_S_NS:
+			err = get_attr(x, T_U64, "slow", "NS", &so->ns);
+			if (err)
+				return err;
+			have_ns = true;
+			break;
+		}
+	}
+	if (trailing_garbage(rem))
+		return bad("truncated attribute in VTEL_C_SLOW_OVERRIDE");
+	if (!have_reason || !have_ns)
+		return bad("VTEL_C_SLOW_OVERRIDE without reason or threshold");
+	c->n_slow++;
+	return 0;
+}
+
 int vtel_config_parse(const struct nlmsghdr *nlh, struct vtel_config *c)
 {
 	const struct nlattr *head, *a, *x;
@@ -445,6 +487,12 @@ int vtel_config_parse(const struct nlmsghdr *nlh, struct vtel_config *c)
 			continue;
 		nla_for_each_nested(x, a, rem2) {
 			t = nla_type(x);
+			if (t == VTEL_C_SLOW_OVERRIDE) {
+				err = parse_slow_override(x, c);
+				if (err)
+					return err;
+				continue;
+			}
 			if (t <= 0 || t > VTEL_C_MAX || vtel_cfg_type[t] == T_PAD ||
 			    vtel_cfg_type[t] == T_NONE)
 				continue;

@@ -50,9 +50,20 @@ struct vtel_list {
 	size_t n, cap;
 };
 
+/* A per-reason slow-exit threshold (VTEL_C_SLOW_OVERRIDE). */
+struct vtel_slow_override {
+	char reason[64];		/* VTEL_REASON_MAX + 1 */
+	uint64_t ns;
+	bool clear;		/* set: back to the default threshold */
+};
+
+#define VTEL_SLOW_OVERRIDES_MAX	64
+
 struct vtel_config {
 	uint64_t have;
 	uint64_t v[VTEL_C_MAX + 1];
+	unsigned int n_slow;
+	struct vtel_slow_override slow[VTEL_SLOW_OVERRIDES_MAX];
 };
 
 /* The generic netlink controller's answer about a family. */

@@ -160,11 +160,24 @@
  *              not reset: they describe vtel, not the guests.
  *
  * VTEL_CMD_GET_CONFIG (do)
- *    reply:    VTEL_A_CONFIG (nested): every enum vtel_config_attr
+ *    reply:    VTEL_A_CONFIG (nested): every enum vtel_config_attr, with
+ *              one VTEL_C_SLOW_OVERRIDE per reason that has a threshold
+ *              of its own
  *
  * VTEL_CMD_SET_CONFIG (do, CAP_NET_ADMIN)
  *    request:  VTEL_A_CONFIG (nested) with any of the writable
- *              attributes: VTEL_C_SLOW_NS, VTEL_C_EVENT_RATE
+ *              attributes: VTEL_C_SLOW_NS, VTEL_C_SLOW_IDLE_NS,
+ *              VTEL_C_EVENT_RATE, and VTEL_C_SLOW_OVERRIDE (repeatable)
+ *    Slow exits. An exit whose handling (VTEL_A_HANDLING_NS) exceeds the
+ *    threshold of its reason counts in VTEL_A_SLOW_EXITS and fires the
+ *    tracepoint vtel:vtel_slow_exit. VTEL_C_SLOW_NS is the threshold of
+ *    every reason that is not idle (category halt), VTEL_C_SLOW_IDLE_NS
+ *    that of idle exits (off by default: idle guests halt at will). A
+ *    VTEL_C_SLOW_OVERRIDE with VTEL_S_REASON and VTEL_S_NS gives one reason
+ *    a threshold of its own; with VTEL_S_REASON alone it returns the reason
+ *    to the default. 0 turns a check off. An unknown reason name fails the
+ *    whole request with -ENOENT and changes nothing. The module
+ *    parameters slow_exit_us and slow_exit_idle_us are the same values.
  *
  * VTEL_CMD_VM_EVENT (multicast group VTEL_MCGRP_EVENTS, kernel to user;
  *    joining the group needs CAP_SYS_ADMIN)
@@ -329,7 +342,7 @@ enum vtel_bucket_attr {
 enum vtel_config_attr {
 	VTEL_C_UNSPEC,
 	VTEL_C_PAD,
-	VTEL_C_SLOW_NS,			/* u64, rw: slow-exit threshold */
+	VTEL_C_SLOW_NS,			/* u64, rw: slow-exit threshold, 0 off */
 	VTEL_C_EVENT_RATE,		/* u32, rw: events per second */
 	VTEL_C_UNPRIVILEGED_READ,	/* u8, ro: module parameter */
 	VTEL_C_MAX_VMS,			/* u32, ro: module parameter */
@@ -337,10 +350,24 @@ enum vtel_config_attr {
 	VTEL_C_RETIRED_VMS,		/* u32, ro: module parameter */
 	VTEL_C_RETIRED_SECS,		/* u32, ro: module parameter */
 	VTEL_C_MAX_ADDRS,		/* u32, ro: module parameter */
+	VTEL_C_SLOW_IDLE_NS,		/* u64, rw: threshold of idle exits, 0 off */
+	VTEL_C_SLOW_OVERRIDE,		/* nested, multi: enum vtel_slow_attr */
 
 	__VTEL_C_MAX
 };
 
 #define VTEL_C_MAX (__VTEL_C_MAX - 1)
+
+/* A per-reason slow-exit threshold (VTEL_C_SLOW_OVERRIDE). */
+enum vtel_slow_attr {
+	VTEL_S_UNSPEC,
+	VTEL_S_PAD,
+	VTEL_S_REASON,			/* string: exit reason name */
+	VTEL_S_NS,			/* u64: its threshold, 0 off */
+
+	__VTEL_S_MAX
+};
+
+#define VTEL_S_MAX (__VTEL_S_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTEL_H */

@@ -62,7 +62,8 @@ VCPU = {"vm_id": INT, "vcpu_id": INT, "tid": INT, "exits": INT,
 BUCKET = {"le_ns": INT, "count": INT}
 CONFIG = {"slow_ns": INTN, "event_rate": INTN, "unprivileged_read": INTN,
           "max_vms": INTN, "max_vcpus": INTN, "retired_vms": INTN,
-          "retired_secs": INTN, "max_addrs": INTN}
+          "retired_secs": INTN, "max_addrs": INTN, "slow_idle_ns": INTN,
+          "slow_ns_by_reason": "object"}
 # top: deltas of the interval; overhead_ppm leaves idle and wait out.
 TOP_SPLIT = {"kvm_ns": INT, "vmm_ns": INT, "wait_ns": INT, "idle_ns": INT,
              "wait_ppm": INT}
@@ -196,6 +197,9 @@ def check(name, doc):
             seen.add(c["cgroup_id"])
     elif name == "config.json":
         obj(doc, CONFIG, "config")
+        for r, ns in doc["slow_ns_by_reason"].items():
+            if not typeok(ns, INT):
+                raise Bad("config.slow_ns_by_reason.%s: %r is not %s" % (r, ns, INT))
     elif name == "top.jsonl":
         keys = [k for k in ("interval_ns", "vms", "reasons") if k in doc]
         if list(doc) != keys or "interval_ns" not in doc:

@@ -282,6 +282,27 @@ static int violation(struct fake *f, const char *why)
 	return -EINVAL;
 }
 
+static void check_slow_override(struct fake *f, const struct nlattr *o)
+{
+	const struct nlattr *x;
+	int rem;
+
+	if (!(o->nla_type & NLA_F_NESTED))
+		violation(f, "VTEL_C_SLOW_OVERRIDE without NLA_F_NESTED");
+	f->last_slow_n++;
+	f->last_slow_reason[0] = '\0';
+	f->last_slow_ns = UINT64_MAX;
+	nla_for_each_nested(x, o, rem) {
+		if (nla_type(x) == VTEL_S_REASON)
+			snprintf(f->last_slow_reason, sizeof(f->last_slow_reason),
+				 "%s", (const char *)nla_data(x));
+		else if (nla_type(x) == VTEL_S_NS && nla_len(x) == 8)
+			f->last_slow_ns = nla_get_u64(x);
+		else
+			violation(f, "bad attribute in VTEL_C_SLOW_OVERRIDE");
+	}
+}
+
 static int check_config(struct fake *f, const struct nlattr *c)
 {
 	const struct nlattr *x;
@@ -293,8 +314,12 @@ static int check_config(struct fake *f, const struct nlattr *c)
 		t = nla_type(x);
 		if (t == VTEL_C_SLOW_NS && nla_len(x) == 8)
 			f->last_cfg[t] = nla_get_u64(x);
+		else if (t == VTEL_C_SLOW_IDLE_NS && nla_len(x) == 8)
+			f->last_cfg[t] = nla_get_u64(x);
 		else if (t == VTEL_C_EVENT_RATE && nla_len(x) == 4)
 			f->last_cfg[t] = nla_get_u32(x);
+		else if (t == VTEL_C_SLOW_OVERRIDE)
+			check_slow_override(f, x);
 		else
 			return violation(f, "config attribute not writable or wrong size");
 		f->last_cfg_have |= 1ULL << t;
@@ -314,6 +339,7 @@ static int check_request(struct fake *f, const struct nlmsghdr *nlh, int cmd)
 	f->last_cgroup_fd = -1;
 	f->last_fd_was_dir = false;
 	f->last_cfg_have = 0;
+	f->last_slow_n = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_REQUEST))
 		return violation(f, "no NLM_F_REQUEST");
 	if (is_dump(cmd) != ((nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP))
@@ -875,7 +901,8 @@ static void addrs(struct fake *f, const struct nlmsghdr *req)
 static void config(struct fake *f, const struct nlmsghdr *req)
 {
 	struct nl_msg *msg = reply(f, req, VTEL_CMD_GET_CONFIG, false);
-	struct nlattr *c;
+	struct nlattr *c, *o;
+	unsigned int i;
 
 	c = nla_nest_start(msg, VTEL_A_CONFIG | NLA_F_NESTED);
 	put_u64(msg, VTEL_C_SLOW_NS, f->slow_ns);
@@ -889,6 +916,13 @@ static void config(struct fake *f, const struct nlmsghdr *req)
 	nla_put_u32(msg, VTEL_C_RETIRED_VMS, 16);
 	nla_put_u32(msg, VTEL_C_RETIRED_SECS, 600);
 	nla_put_u32(msg, VTEL_C_MAX_ADDRS, 8);
+	put_u64(msg, VTEL_C_SLOW_IDLE_NS, 0);
+	for (i = 0; i < f->nslow; i++) {
+		o = nla_nest_start(msg, VTEL_C_SLOW_OVERRIDE | NLA_F_NESTED);
+		nla_put_string(msg, VTEL_S_REASON, f->slow[i].reason);
+		put_u64(msg, VTEL_S_NS, f->slow[i].ns);
+		nla_nest_end(msg, o);
+	}
 	nla_nest_end(msg, c);
 	q_msg(f, msg);
 	q_flush(f);

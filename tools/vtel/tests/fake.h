@@ -133,6 +133,13 @@ struct fake {
 	bool last_fd_was_dir;		/* the fd was open and a directory */
 	char last_reason[64], last_cgroup_path[256];
 	uint64_t last_cfg_have, last_cfg[VTEL_C_MAX + 1];
+	/* The last VTEL_C_SLOW_OVERRIDE sent; ns UINT64_MAX: none (clear). */
+	unsigned int last_slow_n;
+	char last_slow_reason[64];
+	uint64_t last_slow_ns;
+	/* The per-reason thresholds GET_CONFIG reports. */
+	unsigned int nslow;
+	struct { char reason[32]; uint64_t ns; } slow[4];
 	bool subscribed;
 	int resets;
 

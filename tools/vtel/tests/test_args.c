@@ -127,6 +127,21 @@ static const struct arg_case cases[] = {
 	{ "config foo=1", 2, "config", "unknown key 'foo'" },
 	{ "config slow_ns=1 slow_ns=2", 2, "config", "given twice" },
 	{ "config slow_ns=1 event_rate=2 slow_ns=3", 2, "config", "unexpected argument" },
+	{ "config slow-exit 100us", 0, "config", NULL },
+	{ "config slow-exit 2ms --reason npf", 0, "config", NULL },
+	{ "config slow-exit default --reason npf", 0, "config", NULL },
+	{ "config slow-exit-idle off", 0, "config", NULL },
+	{ "config slow-exit", 2, "config", "slow-exit needs a DURATION" },
+	{ "config slow-exit 5", 2, "config", "not a duration" },
+	{ "config slow-exit 5xs", 2, "config", "not a duration" },
+	{ "config slow-exit 1.5ms", 2, "config", "not a duration" },
+	{ "config slow-exit 18446744073709551615s", 2, "config", "out of range" },
+	{ "config slow-exit default", 2, "config", "'default' needs --reason" },
+	{ "config slow-exit-idle 1ms --reason npf", 2, "config", "--reason goes with slow-exit" },
+	{ "config --reason npf", 2, "config", "--reason goes with slow-exit" },
+	{ "config slow-exit 1ms slow_ns=5", 2, "config", "unexpected argument" },
+	{ "config slow-exit slow-exit-idle", 2, "config", "not a duration" },
+	{ "exits --reason npf", 2, "exits", "unknown option '--reason'" },
 	{ "events", 0, "events", NULL },
 	{ "events --count 2", 0, "events", NULL },
 	{ "events --count x", 2, "events", "not a decimal number" },
@@ -409,6 +424,17 @@ static void numbers(void)
 		{ "4294967295", 0, UINT32_MAX }, { "4294967296", -ERANGE, 0 },
 		{ "42", 0, 42 },
 	};
+	static const struct { const char *s; int err; uint64_t ns; } dur[] = {
+		{ "0", 0, 0 }, { "off", 0, 0 }, { "250ns", 0, 250 },
+		{ "100us", 0, 100000 }, { "2ms", 0, 2000000 },
+		{ "1s", 0, 1000000000 }, { "0ms", 0, 0 },
+		{ "18446744073709551615ns", 0, UINT64_MAX },
+		{ "18446744073s", 0, 18446744073000000000ULL },
+		{ "18446744074s", -ERANGE, 0 }, { "", -EINVAL, 0 },
+		{ "5", -EINVAL, 0 }, { "ms", -EINVAL, 0 }, { "1.5ms", -EINVAL, 0 },
+		{ "-1ms", -EINVAL, 0 }, { "1 ms", -EINVAL, 0 }, { "1msx", -EINVAL, 0 },
+		{ "1m", -EINVAL, 0 }, { "99999999999999999999999ns", -ERANGE, 0 },
+	};
 	static const struct { const char *s; int err; unsigned int ms; } iv[] = {
 		{ "1", 0, 1000 }, { "0.5", 0, 500 }, { "0.01", 0, 10 },
 		{ "2.125", 0, 2125 }, { "3600", 0, 3600000 },
@@ -433,6 +459,13 @@ static void numbers(void)
 		v32 = 7;
 		CHECK_INT(parse_u32(c32[i].s, &v32), c32[i].err);
 		CHECK_U64(v32, c32[i].err ? 7 : c32[i].v);
+	}
+	for (i = 0; i < ARRAY_SIZE(dur); i++) {
+		uint64_t ns = 77;
+
+		unit_case("parse_duration_ns '%s'", dur[i].s);
+		CHECK_INT(parse_duration_ns(dur[i].s, &ns), dur[i].err);
+		CHECK_U64(ns, dur[i].err ? 77 : dur[i].ns);
 	}
 	for (i = 0; i < ARRAY_SIZE(iv); i++) {
 		unit_case("parse_interval '%s'", iv[i].s);

@@ -427,14 +427,14 @@ static void admin(void)
 	run_ok("config", NULL, NULL);
 	CHECK_STR(r.out, "slow_ns=100000\nevent_rate=100\nunprivileged_read=0\n"
 		  "max_vms=64\nmax_vcpus=1024\nretired_vms=16\nretired_secs=600\n"
-		  "max_addrs=8\n");
+		  "max_addrs=8\nslow_idle_ns=0\n");
 	done();
 
 	unit_case("config json");
 	run_ok("-j config", "json", "config.json");
 	CHECK_STR(r.out, "{\"slow_ns\":100000,\"event_rate\":100,\"unprivileged_read\":0,"
 		  "\"max_vms\":64,\"max_vcpus\":1024,\"retired_vms\":16,\"retired_secs\":600,"
-		  "\"max_addrs\":8}\n");
+		  "\"max_addrs\":8,\"slow_idle_ns\":0,\"slow_ns_by_reason\":{}}\n");
 	done();
 
 	unit_case("config set");
@@ -450,6 +450,49 @@ static void admin(void)
 	run_ok("config slow_ns=18446744073709551615", NULL, NULL);
 	CHECK_U64(f.last_cfg_have, 1ULL << VTEL_C_SLOW_NS);
 	CHECK_U64(f.slow_ns, UINT64_MAX);
+	done();
+
+	unit_case("config slow-exit: the common threshold");
+	run_ok("config slow-exit 100us", NULL, NULL);
+	CHECK_U64(f.last_cfg_have, 1ULL << VTEL_C_SLOW_NS);
+	CHECK_U64(f.slow_ns, 100000);
+	CHECK_INT(f.last_slow_n, 0);
+	done();
+
+	unit_case("config slow-exit --reason");
+	run_ok("config slow-exit 2ms --reason npf", NULL, NULL);
+	CHECK_U64(f.last_cfg_have, 1ULL << VTEL_C_SLOW_OVERRIDE);
+	CHECK_INT(f.last_slow_n, 1);
+	CHECK_STR(f.last_slow_reason, "npf");
+	CHECK_U64(f.last_slow_ns, 2000000);
+	done();
+
+	unit_case("config slow-exit default --reason");
+	run_ok("config slow-exit default --reason=npf", NULL, NULL);
+	CHECK_INT(f.last_slow_n, 1);
+	CHECK_STR(f.last_slow_reason, "npf");
+	CHECK_U64(f.last_slow_ns, UINT64_MAX);	/* no VTEL_S_NS: back to default */
+	done();
+
+	unit_case("config slow-exit-idle");
+	run_ok("config slow-exit-idle off", NULL, NULL);
+	CHECK_U64(f.last_cfg_have, 1ULL << VTEL_C_SLOW_IDLE_NS);
+	CHECK_U64(f.last_cfg[VTEL_C_SLOW_IDLE_NS], 0);
+	done();
+
+	unit_case("config shows per-reason thresholds");
+	fake_init(&f);
+	f.nslow = 2;
+	snprintf(f.slow[0].reason, sizeof(f.slow[0].reason), "npf");
+	f.slow[0].ns = 2000000;
+	snprintf(f.slow[1].reason, sizeof(f.slow[1].reason), "io");
+	f.slow[1].ns = 0;
+	fake_vtel(&f, &r, "config");
+	CHECK_INT(r.rc, 0);
+	CHECK_HAS(r.out, "max_addrs=8\nslow_idle_ns=0\nslow_ns.npf=2000000\nslow_ns.io=0\n");
+	fake_run_free(&r);
+	fake_vtel(&f, &r, "-j config");
+	CHECK_HAS(r.out, "\"slow_ns_by_reason\":{\"npf\":2000000,\"io\":0}}\n");
 	done();
 
 	unit_case("config malformed reply");
