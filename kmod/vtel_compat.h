@@ -6,6 +6,10 @@
  *   from 6.9 and from 6.1.149 (backported with the immediate-exit fix).
  * - kvm_exit: (vcpu, isa) on every supported kernel.
  * - genl_dumpit_info: attrs moved into an embedded genl_info in 6.2.
+ * - vmcb_control_area.exit_code: u32 (beside exit_code_hi) until 6.12, one
+ *   u64 in 7.2, where SVM_EXIT_ERR is -1ull.
+ * - The probe context: tracepoints disable preemption around their probes
+ *   until 6.12 and run them under SRCU-fast in 7.2 (VTEL_PROBE_CONTEXT).
  */
 #ifndef _VTEL_COMPAT_H
 #define _VTEL_COMPAT_H
@@ -65,6 +69,38 @@ static __always_inline struct preempt_notifier *vtel_current_preempt_notifier(vo
 #define vtel_dump_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
 #else
 #define vtel_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
+ * The SVM exit code as KVM itself reads it: the u32 field until 6.12 (a
+ * 6.x kvm_exit reports and dispatches on those 32 bits only), the u64 one
+ * in 7.2. vtel_svm_reason() takes SVM_EXIT_ERR in both widths.
+ */
+#define vtel_vmcb_exit_code(ctl)	((u64)(ctl)->exit_code)
+
+/*
+ * VTEL_PROBE_CONTEXT(), first in each probe: the probes use per-CPU state
+ * and RCU-protected records, so they must not be preempted
+ * (Documentation/design.rst, "Probe context").
+ * - Until 6.12 the tracepoint itself runs its probes with preemption
+ *   disabled (preempt_disable_notrace() in __DO_TRACE). On 6.1 SVM that is
+ *   all there is: kvm_exit fires in the preemptible svm_handle_exit().
+ * - 7.2 runs them under SRCU-fast, preemptible, but KVM fires kvm_entry and
+ *   kvm_exit in svm_vcpu_run()/vmx_vcpu_run(), with IRQs disabled.
+ * So on these kernels the context is already right and costs nothing; only
+ * lockdep checks it. A kernel in between or newer, not audited, gets an
+ * explicit preempt-disable, as does building with
+ * KCFLAGS=-DVTEL_PROBE_GUARD_ALWAYS (6.12 and later; to measure it).
+ * vtel_x86.c also checks the context on the first SVM exit after
+ * attaching, without lockdep.
+ */
+#if !defined(VTEL_PROBE_GUARD_ALWAYS) && \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0) || \
+	 (LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0) && \
+	  LINUX_VERSION_CODE < KERNEL_VERSION(7, 3, 0)))
+#define VTEL_PROBE_CONTEXT()	lockdep_assert_preemption_disabled()
+#else
+#define VTEL_PROBE_CONTEXT()	guard(preempt_notrace)()
 #endif
 
 #endif /* _VTEL_COMPAT_H */

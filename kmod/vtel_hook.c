@@ -31,9 +31,9 @@ static bool vtel_attached, vtel_marks;
 static struct kprobe vtel_kp_destroy;
 
 /*
- * The thread's cgroup v2 id: four dependent loads, no lookup. Probes run
- * with preemption disabled, an RCU read-side section, and current's
- * css_set cannot go away under it.
+ * The thread's cgroup v2 id: four dependent loads, no lookup. Probes are
+ * not preemptible (VTEL_PROBE_CONTEXT), which makes them an RCU read-side
+ * section, and current's css_set cannot go away under it.
  */
 static __always_inline u64 vtel_current_cgroup_id(void)
 {
@@ -42,6 +42,7 @@ static __always_inline u64 vtel_current_cgroup_id(void)
 
 static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 {
+	VTEL_PROBE_CONTEXT();
 	u64 now = local_clock();
 	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 	struct vtel_vcpu *vc = vtel_vcpu_get(pc, vcpu, vcpu->kvm,
@@ -64,6 +65,7 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 
 static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
 {
+	VTEL_PROBE_CONTEXT();
 	u64 now = local_clock();
 	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 

@@ -27,9 +27,16 @@ static bool vtel_x86_svm_check(struct kvm_vcpu *vcpu)
 	       virt_addr_valid(svm->vmcb);
 }
 
+/*
+ * The first SVM exit after attaching: check the layout, and, without
+ * lockdep, that the probe is not preemptible (vtel_compat.h,
+ * VTEL_PROBE_CONTEXT), which no kernel vtel supports should ever see.
+ */
 noinline unsigned int vtel_x86_svm_layout_first(struct kvm_vcpu *vcpu)
 {
 	int state = vtel_x86_svm_check(vcpu) ? VTEL_X86_LAYOUT_OK : VTEL_X86_LAYOUT_BAD;
+
+	WARN_ONCE(preemptible(), "vtel: kvm_exit probe is preemptible\n");
 
 	if (cmpxchg(&vtel_x86_svm_layout, VTEL_X86_LAYOUT_UNCHECKED, state) ==
 	    VTEL_X86_LAYOUT_UNCHECKED && state == VTEL_X86_LAYOUT_BAD)

@@ -11,11 +11,12 @@
 #include <asm/svm.h>
 #include <asm/vmx.h>
 
+#include "vtel_compat.h"
 #include "vtel_reason.h"
 
 /*
  * struct vcpu_svm is private to kvm-amd. Its head has been the same from
- * 6.1 to 6.12: the generic vCPU, the current VMCB, then vmcb01. The layout
+ * 6.1 to 7.2: the generic vCPU, the current VMCB, then vmcb01. The layout
  * is checked on the first SVM exit (vtel_x86_svm_layout_first) and never
  * trusted without that check.
  */
@@ -40,6 +41,7 @@ unsigned int vtel_x86_svm_layout_first(struct kvm_vcpu *vcpu);
 static __always_inline unsigned int vtel_x86_svm_exit_reason(struct kvm_vcpu *vcpu)
 {
 	int layout = READ_ONCE(vtel_x86_svm_layout);
+	struct vtel_x86_svm_head *svm;
 
 	if (unlikely(layout != VTEL_X86_LAYOUT_OK)) {
 		if (layout == VTEL_X86_LAYOUT_UNCHECKED)
@@ -47,7 +49,8 @@ static __always_inline unsigned int vtel_x86_svm_exit_reason(struct kvm_vcpu *vc
 		if (layout != VTEL_X86_LAYOUT_OK)
 			return VTEL_REASON_UNKNOWN;
 	}
-	return vtel_svm_reason(((struct vtel_x86_svm_head *)vcpu)->vmcb->control.exit_code);
+	svm = (struct vtel_x86_svm_head *)vcpu;
+	return vtel_svm_reason(vtel_vmcb_exit_code(&svm->vmcb->control));
 }
 
 /*
