@@ -52,16 +52,21 @@ include packaging/install.mk
 # One out-of-tree build directory per kernel: symlinks to the sources.
 # Always refreshed: a file new to kmod/ may be older than the last run.
 build/%/Kbuild: FORCE
-	@mkdir -p build/$*/kmod
-	@find build/$*/kmod -maxdepth 1 -xtype l -delete
+	@mkdir -p build/$*/kmod/tests
+	@find build/$*/kmod build/$*/kmod/tests -maxdepth 1 -xtype l -delete
 	@ln -sfn $(REPO)/include build/$*/include
 	@ln -sf $(REPO)/Kbuild build/$*/Kbuild
-	@for f in kmod/*.c kmod/*.h; do ln -sf $(REPO)/$$f build/$*/$$f; done
+	@for f in kmod/*.c kmod/*.h kmod/tests/*.[ch]; do ln -sf $(REPO)/$$f build/$*/$$f; done
 	@touch -h build/$*/Kbuild
+
+# The KUnit reference tables, compiled (not linked: no Debian kernel has
+# KUnit) against each kernel's own headers, so they stay clean there too.
+KUNIT_REF_OBJS := kmod/tests/vtel_reason_kunit.o
 
 build/%/vtel.ko: build/%/Kbuild FORCE
 	+$(call kmake,$*) W=1 modules 2>&1 | \
 		tee build/$*/build.log
+	+$(call kmake,$*) W=1 $(KUNIT_REF_OBJS) 2>&1 | tee -a build/$*/build.log
 	@! grep -E 'warning:|error:' build/$*/build.log
 
 modules-all: $(foreach k,$(KVERS),build/$(k)/vtel.ko)
