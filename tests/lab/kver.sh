@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Sourced by the lab scripts (bash or sh).
 #
 # lab_resolve_kver ARG prints the kernel release to use: ARG itself when a

@@ -92,8 +92,9 @@ fi
 # The headers linux-headers-amd64 pulled in: the newest sid kernel.
 kver=$(cd "$ROOT/usr/src" && ls -d linux-headers-*-amd64 | sed 's/^linux-headers-//' |
 	sort -V | tail -n 1)
-[ -n "$kver" ] && [ -d "$ROOT/lib/modules/$kver/build" ] ||
+if [ -z "$kver" ] || [ ! -d "$ROOT/lib/modules/$kver/build" ]; then
 	die "no kernel headers in $ROOT"
+fi
 
 if [ ! -f "$LAB/.vtel-ready" ] || [ "$(cat "$SID/kver" 2>/dev/null)" != "$kver" ]; then
 	echo "sid: unpacking the $kver lab kernel"
@@ -107,7 +108,7 @@ if [ ! -f "$LAB/.vtel-ready" ] || [ "$(cat "$SID/kver" 2>/dev/null)" != "$kver" 
 		linux-binary-$kver linux-modules-$kver linux-base-$kver"
 	for d in "$ROOT"/tmp/vtel-debs/*.deb; do dpkg -x "$d" "$LAB.tmp"; done
 	rm -rf "$ROOT/tmp/vtel-debs"
-	ls "$LAB.tmp"/usr/lib/modules/"$kver"/vmlinuz >/dev/null ||
+	[ -r "$LAB.tmp/usr/lib/modules/$kver/vmlinuz" ] ||
 		die "no vmlinuz in linux-binary-$kver"
 	touch "$LAB.tmp/.vtel-ready"
 	mv "$LAB.tmp" "$LAB"
