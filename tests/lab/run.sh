@@ -12,7 +12,7 @@
 # SVM (kvm_amd); bochs is Bochs with the corei7_skylake_x model, where
 # kvm_intel runs on emulated VMX (tests/lab/bochs.sh). The same scripts run
 # on both. Bochs is about 10x slower: its timeout is --timeout times
-# LAB_BOCHS_SLOWDOWN (default 6), and its results are labelled bochs-KVER.
+# LAB_BOCHS_SLOWDOWN (default 10), and its results are labelled bochs-KVER.
 #
 # KVER is a full version (6.12.117+deb12-amd64) or a series (6.1, 6.12, 7.2):
 # a series picks the newest kernel of that series (see tests/lab/kver.sh).
@@ -160,7 +160,7 @@ cat "$BASE" "$work/overlay.cpio.gz" >"$work/initrd.gz"
 if [ "$backend" = bochs ]; then
 	# shellcheck source=tests/lab/bochs.sh
 	. "$HERE/bochs.sh"
-	timeout_s=$((timeout_s * ${LAB_BOCHS_SLOWDOWN:-6}))
+	timeout_s=$((timeout_s * ${LAB_BOCHS_SLOWDOWN:-10}))
 fi
 echo "lab: $backend, kernel $KVER, script $name${vtel_ko:+, vtel.ko $vtel_ko}, timeout ${timeout_s}s (initramfs ready after $(elapsed)s)"
 
