@@ -55,8 +55,8 @@ static __always_inline unsigned int vtel_x86_svm_exit_reason(struct kvm_vcpu *vc
 
 /*
  * The probe runs inside vmx_vcpu_run() with the vCPU's VMCS current, so
- * the exit reason is one VMREAD away. Compile-tested only: TCG does not
- * emulate VMX.
+ * the exit reason is one VMREAD away. Run in the lab on Bochs's emulated
+ * VMX (tests/lab/bochs.sh), not yet on real hardware.
  */
 static __always_inline unsigned int vtel_x86_vmx_exit_reason(void)
 {
