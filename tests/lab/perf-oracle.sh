@@ -69,4 +69,32 @@ t_eq po-perf-ioport-out "$(pkey io.txt 0x10:POUT)" 300
 t_eq po-perf-ioport-in "$(pkey io.txt 0x13:PIN)" 200
 t_eq po-perf-mmio-write "$(pkey mmio.txt 0x9000:W)" 120
 t_eq po-perf-mmio-read "$(pkey mmio.txt 0xa008:R)" 80
+
+# vtel's table for the same VM: "ACCESS ADDR COUNT TOTAL_NS" rows.
+sleep 1
+pid=$(grep '^vm=' pa.out | field pid)
+dir=$(awk -v p="$pid" '$2 == p { print $10 }' $DBG/vms)
+A=$DBG/vm/$dir/addrs
+say "vtel vm/$dir/addrs:"
+cat $A
+vaddr() { awk -v k="$1" -v a="$2" '$1 == k && $2 == a { print $3 }' $A; }
+t_eq po-vtel-port-out-exact "$(vaddr out 0x10)" 300
+t_eq po-vtel-port-in-exact "$(vaddr in 0x13)" 200
+t_eq po-vtel-mmio-write-exact "$(vaddr write 0x9000)" 120
+t_eq po-vtel-mmio-read-exact "$(vaddr read 0xa000)" 80
+t_eq po-vtel-port-out-equals-perf "$(vaddr out 0x10)" "$(pkey io.txt 0x10:POUT)"
+t_eq po-vtel-port-in-equals-perf "$(vaddr in 0x13)" "$(pkey io.txt 0x13:PIN)"
+t_eq po-vtel-mmio-write-equals-perf "$(vaddr write 0x9000)" \
+	"$(pkey mmio.txt 0x9000:W)"
+t_eq po-vtel-mmio-read-equals-perf "$(vaddr read 0xa000)" \
+	"$(pkey mmio.txt 0xa008:R)"
+# Nothing else: guest RAM faults are not MMIO, nothing went to other.
+t_eq po-vtel-addr-rows "$(awk 'NR > 1 && $1 != "other"' $A | wc -l)" 4
+t_eq po-vtel-addr-other "$(awk '$1 == "other" { print $3 }' $A)" 0
+# Against KVM's own counters of the same vCPU.
+t_eq po-vtel-ports-are-kvm-io "$(awk '$1 == "in" || $1 == "out" { s += $3 }
+	END { print s + 0 }' $A)" "$(grep '^vm=' pa.out | field io_exits)"
+t_eq po-vtel-pages-are-kvm-mmio "$(awk '$1 == "read" || $1 == "write" ||
+	$1 == "access" { s += $3 } END { print s + 0 }' $A)" \
+	"$(grep '^vm=' pa.out | field mmio_exits)"
 lab_done
