@@ -166,6 +166,26 @@ def main(spec, ynl_dir):
             eq('exits-one-reason', [(e.get('reason'), e.get('count'))
                                     for e in one], [('cpuid', CPUID * VCPUS)])
 
+    if vm_id is not None:
+        # The guest's port writes, per VM and per vCPU, against KVM's io_exits.
+        ad = step('get-addrs', lambda: f.dump('get-addrs', {'vm-id': vm_id}))
+        if ad is not None:
+            rows = [(a.get('addr-kind'), a.get('addr'), a.get('count'))
+                    for a in ad]
+            eq('addrs-port-0x10-out', rows[:1], [(2, 0x10, IO * VCPUS)])
+            eq('addrs-sum-equal-kvm-io', sum(r[2] for r in rows),
+               sum(int(v['io_exits']) for v in kvm))
+        ad = step('get-addrs-vcpu', lambda: f.dump(
+            'get-addrs', {'vm-id': vm_id, 'vcpu-id': 1}))
+        if ad is not None:
+            eq('addrs-vcpu-port-0x10', [(a.get('addr'), a.get('count'))
+                                        for a in ad][:1], [(0x10, IO)])
+        eq('addrs-unknown-vm-enoent',
+           nl_errno(lambda: f.dump('get-addrs', {'vm-id': 99999})),
+           errno.ENOENT)
+        eq('addrs-needs-vm-einval',
+           nl_errno(lambda: f.dump('get-addrs', {})), errno.EINVAL)
+
     cgs = step('get-cgroups', lambda: f.dump('get-cgroups', {}))
     if cgs is not None:
         mine = [c for c in cgs if c.get('cgroup-path') == '/ynl']
