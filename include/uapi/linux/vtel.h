@@ -80,7 +80,8 @@
  *    reply:    one message per VM, by increasing VM id: VTEL_A_VM_ID,
  *              VTEL_A_PID, VTEL_A_COMM, VTEL_A_VM_STATE, VTEL_A_VCPUS,
  *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
- *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split,
+ *              the L2 split (VTEL_A_L2_EXITS, VTEL_A_L2_HANDLING_NS)
  *    A VM or vCPU that comes or goes during the dump sets NLM_F_DUMP_INTR
  *    on the next message (genl_dump_check_consistent).
  *
@@ -89,7 +90,7 @@
  *    reply:    one message per vCPU: VTEL_A_VM_ID, VTEL_A_VCPU_ID,
  *              VTEL_A_TID, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
- *              the time split
+ *              the time split, the L2 split
  *
  * VTEL_CMD_GET_CGROUPS (dump)
  *    request:  nothing
@@ -98,8 +99,8 @@
  *              VTEL_A_CGROUP_ID, VTEL_A_CGROUP_LEVEL, VTEL_A_CGROUP_PATH
  *              (absent if the cgroup was removed), the cgroup's own
  *              VTEL_A_EXITS, VTEL_A_HANDLING_NS, VTEL_A_GUEST_NS,
- *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split, and
- *              VTEL_A_ROLLUP (nested, same attributes): itself plus all
+ *              VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS, the time split, the
+ *              L2 split, and VTEL_A_ROLLUP (nested, same attributes): itself plus all
  *              its descendants.
  *
  * VTEL_CMD_GET_VIEW (do)
@@ -111,7 +112,9 @@
  *              VTEL_A_VCPUS, VTEL_A_EXITS, VTEL_A_HANDLING_NS,
  *              VTEL_A_GUEST_NS, VTEL_A_OVERHEAD_PPM, VTEL_A_SLOW_EXITS,
  *              VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW, the time
- *              split
+ *              split, the L2 split (VTEL_A_L2_EXITS, VTEL_A_L2_HANDLING_NS:
+ *              the exits taken while a nested guest ran, already counted
+ *              in the totals)
  *
  * VTEL_CMD_GET_EXITS (dump)
  *    request:  a selector (optional), VTEL_A_FLAGS (optional):
@@ -125,7 +128,7 @@
  *              VTEL_A_P50_NS, VTEL_A_P90_NS, VTEL_A_P99_NS, VTEL_A_P999_NS,
  *              VTEL_A_KVM_NS, VTEL_A_VMM_NS, VTEL_A_WAIT_NS,
  *              VTEL_A_IDLE_NS, VTEL_A_POLL_NS (their sum with nothing else
- *              is VTEL_A_TOTAL_NS), and with VTEL_F_HIST:
+ *              is VTEL_A_TOTAL_NS), VTEL_A_UNBINNED, and with VTEL_F_HIST:
  *              VTEL_A_HIST (nested)
  *                VTEL_A_HIST_BUCKET (nested), one per non-empty bucket
  *                  VTEL_A_BUCKET_LE     inclusive upper bound in ns;
