@@ -51,7 +51,7 @@ names = {"st.json": "json/status.json", "st2.json": "json/status-after-reset.jso
          "exo.json": "json/exits-cgroup-own.json", "top.jsonl": "jsonl/top.jsonl",
          "ev.jsonl": "jsonl/events.jsonl", "m.prom": "prom/export.prom",
          "cgt.json": "json/cgroups-tree.json",
-         "topcg.jsonl": "jsonl/top-cgroup.jsonl"}
+         "topcg.jsonl": "jsonl/top-cgroup.jsonl", "io.json": "json/io.json"}
 text = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
 for m in re.finditer(r"^VTEL-FILE-BEGIN (\S+)\n(.*?)^VTEL-FILE-END \1$", text, re.S | re.M):
     if m.group(1) in names:
