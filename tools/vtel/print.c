@@ -152,11 +152,15 @@ static bool shown(const struct vtel_out *o, const struct vtel_col *c)
 	return !(c->flags & (o->json ? VC_TEXT : VC_JSON));
 }
 
-/* A member of this record: shown, and present unless it may be absent. */
+/*
+ * A field of this record: shown, and in text present unless it may be
+ * absent (JSON always has the key, null when absent).
+ */
 static bool member(const struct vtel_out *o, const struct vtel_col *c,
 		   const struct vtel_rec *r)
 {
-	return shown(o, c) && (!(c->flags & VC_OPT) || rec_has(r, c->attr));
+	return shown(o, c) &&
+	       (o->json || !(c->flags & VC_OPT) || rec_has(r, c->attr));
 }
 
 size_t vtel_record_width(const struct vtel_col *cols, size_t ncols)

@@ -29,7 +29,7 @@ enum vtel_fmt {
 
 #define VC_JSON		1	/* JSON only */
 #define VC_TEXT		2	/* text only */
-#define VC_OPT		4	/* left out when absent (an older module) */
+#define VC_OPT		4	/* text: left out when absent (an older module) */
 
 struct vtel_col {
 	const char *key;	/* JSON member name */

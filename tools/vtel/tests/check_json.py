@@ -21,8 +21,10 @@ SPLIT = {"kvm_ns": INTN, "vmm_ns": INTN, "wait_ns": INTN, "idle_ns": INTN,
          "poll_ns": INTN}
 OVERHEAD = {"overhead_ppm": INT, "overhead_pct": NUM, "wait_ppm": INTN,
             "wait_pct": "number|null"}
+# The L2 split (null from a module without it).
+L2 = {"l2_exits": INTN, "l2_handling_ns": INTN}
 VIEW_TOTALS = {"vcpus": INT, "exits": INT, "handling_ns": INT,
-               "guest_ns": INT, **SPLIT, **OVERHEAD, "slow_exits": INT}
+               "guest_ns": INT, **SPLIT, **OVERHEAD, "slow_exits": INT, **L2}
 VIEW = {
     "host": dict(type=STR, **VIEW_TOTALS, untracked_exits=INT,
                  reason_overflow=INT),
@@ -40,7 +42,7 @@ CGROUP = dict(cgroup_id=INT, level=INT, path="str|null", **CG_TOTALS,
 EXIT = {"reason": STR, "code": INT, "isa": "str|null", "category": STR,
         "count": INT, "timed": INT, "total_ns": INT, **SPLIT, "min_ns": INTN,
         "max_ns": INTN, "p50_ns": INTN, "p90_ns": INTN, "p99_ns": INTN,
-        "p999_ns": INTN}
+        "p999_ns": INTN, "unbinned": INTN}
 STATUS = {"loaded": BOOL, "family_version": INT, "version": STR,
           "attached": BOOL, "vendor": STR, "vms_live": INT,
           "vms_retired": INT, "vms_evicted": INT, "vcpus": INT, "exits": INT,
@@ -55,10 +57,10 @@ STATUS = {"loaded": BOOL, "family_version": INT, "version": STR,
 VM = {"vm_id": INT, "pid": INT, "comm": STR, "name": STR, "name_source": STR,
       "state": STR, "vcpus": INT,
       "exits": INT, "handling_ns": INT, "guest_ns": INT, **SPLIT, **OVERHEAD,
-      "slow_exits": INT}
+      "slow_exits": INT, "l2_exits": INTN}
 VCPU = {"vm_id": INT, "vcpu_id": INT, "tid": INT, "exits": INT,
         "handling_ns": INT, "guest_ns": INT, **SPLIT, **OVERHEAD,
-        "slow_exits": INT}
+        "slow_exits": INT, "l2_exits": INTN}
 BUCKET = {"le_ns": INT, "count": INT}
 CONFIG = {"slow_ns": INTN, "event_rate": INTN, "unprivileged_read": INTN,
           "max_vms": INTN, "max_vcpus": INTN, "retired_vms": INTN,

@@ -113,16 +113,17 @@ static void exits(void)
 		       "\"kvm_ns\":35100000,\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,"
 		       "\"overhead_ppm\":15031,\"overhead_pct\":1.5031,\"wait_ppm\":0,"
 		       "\"wait_pct\":0,\"slow_exits\":12,"
+		       "\"l2_exits\":null,\"l2_handling_ns\":null,"
 		       "\"reason_overflow\":0},\"exits\":[");
 	CHECK_HAS(r.out, "{\"reason\":\"io\",\"code\":123,\"isa\":\"svm\",\"category\":\"io\","
 		  "\"count\":3000,\"timed\":3000,\"total_ns\":3500000,\"kvm_ns\":3500000,"
 		  "\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,\"min_ns\":511,"
 		  "\"max_ns\":35100,\"p50_ns\":1023,\"p90_ns\":1023,\"p99_ns\":2047,"
-		  "\"p999_ns\":32767}");
+		  "\"p999_ns\":32767,\"unbinned\":null}");
 	CHECK_HAS(r.out, "{\"reason\":\"hlt\",\"code\":120,\"isa\":\"svm\",\"category\":\"halt\","
 		  "\"count\":3,\"timed\":0,\"total_ns\":0,\"kvm_ns\":0,\"vmm_ns\":0,"
 		  "\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0,\"min_ns\":null,\"max_ns\":null,"
-		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,\"p999_ns\":null}");
+		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,\"p999_ns\":null,\"unbinned\":null}");
 	CHECK_U64(unit_lines(r.out), 1);
 	done();
 
@@ -264,7 +265,7 @@ static void vcpus(void)
 		  "\"handling_ns\":1000,\"guest_ns\":9000,\"kvm_ns\":200,\"vmm_ns\":200,"
 		  "\"wait_ns\":100,\"idle_ns\":500,\"poll_ns\":250,\"overhead_ppm\":42553,"
 		  "\"overhead_pct\":4.2553,\"wait_ppm\":10526,\"wait_pct\":1.0526,"
-		  "\"slow_exits\":0}]}\n");
+		  "\"slow_exits\":0,\"l2_exits\":null}]}\n");
 	done();
 
 	unit_case("unknown VM: exit 5");
