@@ -17,13 +17,15 @@
 
 #include <uapi/linux/vtel.h>
 
+#include "vtel_addr.h"
 #include "vtel_reason.h"
 #include "vtel_stats.h"
 
 #define VTEL_VERSION "0.1.0"
 
-/* Distinct exit reasons with timing histograms per segment. */
+/* Distinct exit reasons per segment, the first VTEL_SEG_HISTS with histograms. */
 #define VTEL_SEG_SLOTS 32
+#define VTEL_SEG_HISTS 11
 #define VTEL_CG_DEPTH 32
 #define VTEL_DIR_LEN 24
 
@@ -48,15 +50,25 @@ struct vtel_seg {
 	u64 reason_overflow;		/* exits of reasons beyond the slots */
 	u64 slow_exits;			/* handling over its threshold */
 	struct vtel_split split;	/* of handling_ns */
+	u64 l2_exits;			/* exits while an L2 guest ran */
+	u64 l2_handling_ns;		/* ... and their handling time */
 	u8 slot_of[VTEL_MAX_REASONS];	/* reason -> slot + 1 */
 	u8 reason_of[VTEL_SEG_SLOTS];
-	struct vtel_stats slot[VTEL_SEG_SLOTS];
+	struct vtel_slot slot[VTEL_SEG_SLOTS];
+	struct vtel_hist hist[VTEL_SEG_HISTS];	/* of slot[0 .. HISTS - 1] */
 
 	struct vtel_cg *cg;		/* RCU; NULL: untracked or removed */
 	struct list_head vcpu_node;	/* vtel_vcpu.segs, RCU */
 	struct list_head cg_node;	/* vtel_cg.segs, RCU */
 	struct list_head free_node;
 };
+
+/*
+ * What an exit carries to its entry beyond its slot, in one word so that
+ * an exit with neither costs one test: its port or MMIO page key
+ * (vtel_addr.h, with VTEL_ADDR_TENTATIVE) and whether an L2 guest ran.
+ */
+#define VTEL_DETAIL_L2		BIT_ULL(59)
 
 /* A vCPU: the probes' state and its segments. */
 struct vtel_vcpu {
@@ -67,6 +79,10 @@ struct vtel_vcpu {
 	bool in_exit;			/* between kvm_exit and kvm_entry */
 	u8 pending;			/* slot + 1 of that exit, 0 if none */
 	u8 reason;			/* reason of that exit */
+	u32 addr_gen;			/* reset generation of addrs */
+	u64 detail;			/* that exit's VTEL_DETAIL_*, 0 if none */
+	u64 addr_mmio;			/* KVM's mmio_exits at that exit ... */
+	const u64 *addr_mmio_p;		/* ... and where it lives */
 	u64 last_exit_ns;
 	u64 last_entry_ns;
 	struct vtel_split_state split;	/* the exit in flight */
@@ -79,6 +95,7 @@ struct vtel_vcpu {
 	struct hlist_node hnode;	/* vtel_table.vcpu_hash, live only */
 	struct list_head vm_node;	/* vtel_vm.vcpus */
 	struct list_head free_node;
+	struct vtel_addrs addrs;	/* lim.max_addrs rows: last */
 };
 
 /* A thread's cgroup v2: its id and its ancestors' ids, ids[0] the root. */
@@ -142,6 +159,8 @@ struct vtel_totals {
 	u64 reason_overflow;
 	u64 cg_stale_exits;
 	struct vtel_split split;	/* of handling_ns */
+	u64 l2_exits;
+	u64 l2_handling_ns;
 	u32 nr_vcpus;
 };
 
@@ -161,6 +180,7 @@ struct vtel_limits {
 	u32 spare_vms;		/* pool kept ready for the slow path */
 	u32 spare_vcpus;	/* also the spare segments */
 	u32 spare_cgroups;
+	u32 max_addrs;		/* rows of a vCPU's port/MMIO page table */
 };
 
 struct vtel_counters {

@@ -50,11 +50,16 @@ static __always_inline void vtel_account_sync(struct vtel_pcpu *pc,
 	}
 }
 
-/* kvm_exit: count the exit, add the guest time since the last entry. */
-static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
-					      struct vtel_vcpu *vc,
-					      unsigned int reason, u64 now,
-					      u64 rd)
+/*
+ * kvm_exit: count the exit, add the guest time since the last entry.
+ * @detail: VTEL_DETAIL_L2 if a nested guest ran, or'ed with the exit's
+ * port or MMIO page key (vtel_addr.h); 0 for most exits.
+ */
+static __always_inline void vtel_account_exit_detail(struct vtel_pcpu *pc,
+						     struct vtel_vcpu *vc,
+						     unsigned int reason,
+						     u64 now, u64 rd,
+						     u64 detail)
 {
 	struct vtel_seg *seg = vc ? vc->seg : NULL;
 	u8 slot;
@@ -80,7 +85,10 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 	vc->last_exit_ns = now;
 	vc->in_exit = true;
 	vtel_split_exit(&vc->split, rd);
+	vc->detail = detail;
 	seg->exits++;
+	if (unlikely(detail & VTEL_DETAIL_L2))
+		seg->l2_exits++;
 	slot = seg->slot_of[reason];
 	if (unlikely(!slot))
 		slot = vtel_seg_slot_new(seg, reason);
@@ -92,6 +100,39 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 	}
 	vc->pending = slot;
 	vc->reason = reason;
+}
+
+static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
+					      struct vtel_vcpu *vc,
+					      unsigned int reason, u64 now,
+					      u64 rd)
+{
+	vtel_account_exit_detail(pc, vc, reason, now, rd, 0);
+}
+
+/*
+ * kvm_entry of an exit with detail: the L2 handling time, and the count
+ * and time of its port or page row. A tentative MMIO key counts only if
+ * KVM's mmio_exits moved since the exit.
+ */
+static __always_inline void vtel_account_detail(struct vtel_vcpu *vc,
+						struct vtel_seg *seg, u64 ns)
+{
+	u64 key = vc->detail & ~VTEL_DETAIL_L2;
+	u32 gen;
+
+	if (vc->detail & VTEL_DETAIL_L2)
+		seg->l2_handling_ns += ns;
+	vc->detail = 0;
+	if (unlikely(key & VTEL_ADDR_TENTATIVE))
+		key = vtel_addr_confirm(key, vc->addr_mmio,
+					READ_ONCE(*vc->addr_mmio_p));
+	if (!key)
+		return;
+	gen = READ_ONCE(vtel_table.reset_gen);
+	if (unlikely(vc->addr_gen != gen))
+		vtel_vm_addr_reset(vc, gen);
+	vtel_addr_account(&vc->addrs, vtel_table.lim.max_addrs, key, ns);
 }
 
 /*
@@ -150,8 +191,11 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 
 		vtel_account_sync(pc, vc, seg);
 		if (likely(vc->pending))
-			vtel_stats_time(&seg->slot[vc->pending - 1], d);
+			vtel_slot_time(&seg->slot[vc->pending - 1],
+				       vtel_seg_hist(seg, vc->pending), d);
 		seg->handling_ns += d;
+		if (unlikely(vc->detail))
+			vtel_account_detail(vc, seg, d);
 		pc->handling_ns += d;
 		if (unlikely(vtel_slow_is(vc->reason, d)))
 			vtel_account_slow(pc, vc, seg, now, rd, d);

@@ -51,6 +51,7 @@ static void vtel_addr_add(struct vtel_addr_ent *dst, u64 count, u64 ns)
 /* Adds a vCPU's table to a view; what the view has no row for is other. */
 void vtel_addr_merge(struct vtel_addr_view *v, const struct vtel_addrs *t)
 {
+	/* Pairs with vtel_addr_find(): rows below nr have their key. */
 	u32 i, j, n = smp_load_acquire(&t->nr);
 
 	vtel_addr_add(&v->other, READ_ONCE(t->other.count),

@@ -17,6 +17,7 @@
 #define _VTEL_ADDR_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/compiler.h>
 
 #include <uapi/linux/vtel.h>
@@ -25,7 +26,8 @@
 #define VTEL_ADDR_MASK		((1ULL << VTEL_ADDR_KIND_SHIFT) - 1)
 #define VTEL_ADDR_KEY(kind, addr) \
 	(((u64)(kind) << VTEL_ADDR_KIND_SHIFT) | ((addr) & VTEL_ADDR_MASK))
-#define VTEL_ADDR_PAGE_SHIFT	12
+/* Set by the exit probe on an MMIO key that the next entry must confirm. */
+#define VTEL_ADDR_TENTATIVE	BIT_ULL(60)
 #define VTEL_ADDRS_MAX		64	/* largest vtel_addr_max */
 #define VTEL_ADDR_VIEW_MAX	64	/* rows of a summed view */
 
@@ -72,6 +74,15 @@ static __always_inline void vtel_addr_account(struct vtel_addrs *t, u32 max,
 		e = vtel_addr_find(t, max, key);
 	WRITE_ONCE(e->count, e->count + 1);
 	WRITE_ONCE(e->ns, e->ns + ns);
+}
+
+/*
+ * kvm_entry of a tentative MMIO key: it was MMIO if KVM's mmio_exits moved
+ * from @then (at the exit) to @now. The key to account, or 0.
+ */
+static __always_inline u64 vtel_addr_confirm(u64 key, u64 then, u64 now)
+{
+	return now != then ? key & ~VTEL_ADDR_TENTATIVE : 0;
 }
 
 void vtel_addr_zero(struct vtel_addrs *t);

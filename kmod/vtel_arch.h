@@ -3,9 +3,15 @@
  * What the KVM glue (vtel_hook.c) needs from the architecture, one file
  * pair per architecture: vtel_x86.[ch] today. Each provides
  *
- *   unsigned int vtel_arch_exit_reason(struct kvm_vcpu *vcpu, u32 isa)
+ *   unsigned int vtel_arch_exit_reason(struct kvm_vcpu *vcpu, u32 isa,
+ *				       u64 *addr_key)
  *	the exit's reason index (vtel_reason.h), from the kvm_exit probe;
- *	static __always_inline, it runs on every exit
+ *	static __always_inline, it runs on every exit. For port-IO and MMIO
+ *	exits it also sets *addr_key (vtel_addr.h)
+ *   u64 vtel_arch_l2(const struct kvm_vcpu *vcpu, u64 flag)
+ *	@flag if the exit came from a nested (L2) guest, else 0
+ *   const u64 *vtel_arch_mmio_exits(const struct kvm_vcpu *vcpu)
+ *	KVM's count of MMIO exits to userspace (confirms a tentative key)
  *   void vtel_arch_attach(void)
  *	the probes are about to be registered
  *   void vtel_arch_detach(void)

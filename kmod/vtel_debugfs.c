@@ -326,6 +326,42 @@ static int vtel_vcpus_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_vcpus);
 
+static const char *const vtel_addr_kind_names[] = {
+	[VTEL_ADDR_PIO_IN] = "in", [VTEL_ADDR_PIO_OUT] = "out",
+	[VTEL_ADDR_MMIO_READ] = "read", [VTEL_ADDR_MMIO_WRITE] = "write",
+	[VTEL_ADDR_MMIO] = "access", [VTEL_ADDR_OTHER] = "other",
+};
+
+/* A VM's ports and MMIO pages, as GET_ADDRS: by count, then other. */
+static int vtel_addrs_show(struct seq_file *m, void *v)
+{
+	struct vtel_dbg_vm *dvm = m->private;
+	struct vtel_addr_view *av = kvmalloc(sizeof(*av), GFP_KERNEL);
+	unsigned int i, k;
+	int err;
+
+	if (!av)
+		return -ENOMEM;
+	err = vtel_view_addrs(av, dvm->vm_id, -1);
+	if (!err) {
+		seq_puts(m, "# access addr count total_ns\n");
+		for (i = 0; i < av->nr; i++) {
+			k = vtel_addr_kind(av->e[i].key);
+			seq_printf(m, "%s %#llx %llu %llu\n",
+				   k < ARRAY_SIZE(vtel_addr_kind_names) &&
+				   vtel_addr_kind_names[k] ?
+				   vtel_addr_kind_names[k] : "?",
+				   vtel_addr_of(av->e[i].key), av->e[i].count,
+				   av->e[i].ns);
+		}
+		seq_printf(m, "other - %llu %llu\n", av->other.count,
+			   av->other.ns);
+	}
+	kvfree(av);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(vtel_addrs);
+
 static int vtel_cpus_show(struct seq_file *m, void *v)
 {
 	int cpu;
@@ -473,6 +509,7 @@ static struct vtel_dbg_vm *vtel_dbg_add_vm(u32 vm_id, const char *name)
 	debugfs_create_file("categories", 0400, dvm->dir, priv,
 			    &vtel_categories_fops);
 	debugfs_create_file("vcpus", 0400, dvm->dir, dvm, &vtel_vcpus_fops);
+	debugfs_create_file("addrs", 0400, dvm->dir, dvm, &vtel_addrs_fops);
 	return dvm;
 }
 

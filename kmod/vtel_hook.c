@@ -48,6 +48,7 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 	struct vtel_vcpu *vc = vtel_vcpu_get(pc, vcpu, vcpu->kvm,
 					     vcpu->vcpu_id);
 	unsigned int reason;
+	u64 addr_key = 0;
 
 	if (likely(vc)) {
 		u64 cg = vtel_current_cgroup_id();
@@ -59,8 +60,13 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 		}
 	}
 
-	reason = vtel_arch_exit_reason(vcpu, isa);
-	vtel_account_exit(pc, vc, reason, now, vtel_run_delay());
+	reason = vtel_arch_exit_reason(vcpu, isa, &addr_key);
+	if (unlikely(addr_key & VTEL_ADDR_TENTATIVE) && vc) {
+		vc->addr_mmio_p = vtel_arch_mmio_exits(vcpu);
+		vc->addr_mmio = READ_ONCE(*vc->addr_mmio_p);
+	}
+	vtel_account_exit_detail(pc, vc, reason, now, vtel_run_delay(),
+				 addr_key | vtel_arch_l2(vcpu, VTEL_DETAIL_L2));
 }
 
 static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)

@@ -47,6 +47,11 @@ static unsigned int spare_vms = 8;
 module_param(spare_vms, uint, 0444);
 MODULE_PARM_DESC(spare_vms, "VM records kept allocated for new VMs (default 8)");
 
+static unsigned int max_addrs = 8;
+module_param(max_addrs, uint, 0444);
+MODULE_PARM_DESC(max_addrs,
+		 "Ports and MMIO pages kept per vCPU, 0..64; the rest count as other (default 8)");
+
 /* The table changed: refresh debugfs directories, send events. */
 static void vtel_changed(void)
 {
@@ -66,6 +71,7 @@ static int __init vtel_init(void)
 		.spare_vms = spare_vms,
 		.spare_vcpus = spare_vcpus,
 		.spare_cgroups = spare_vms,
+		.max_addrs = max_addrs,
 	};
 	int err;
 

@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/jiffies.h>
@@ -55,6 +56,12 @@ static const struct nla_policy vtel_vcpus_policy[VTEL_A_MAX + 1] = {
 	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static const struct nla_policy vtel_addrs_policy[VTEL_A_MAX + 1] = {
+	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VTEL_A_VCPU_ID]	= { .type = NLA_U32 },
+};
+
 static const struct nla_policy vtel_view_policy[VTEL_A_MAX + 1] = {
 	[VTEL_A_VM_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[VTEL_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
@@ -101,6 +108,7 @@ static const struct nla_policy vtel_config_policy[VTEL_C_MAX + 1] = {
 	[VTEL_C_MAX_VCPUS]	= { .type = NLA_REJECT },
 	[VTEL_C_RETIRED_VMS]	= { .type = NLA_REJECT },
 	[VTEL_C_RETIRED_SECS]	= { .type = NLA_REJECT },
+	[VTEL_C_MAX_ADDRS]	= { .type = NLA_REJECT },
 };
 
 static const struct nla_policy vtel_set_config_policy[VTEL_A_MAX + 1] = {
@@ -339,6 +347,9 @@ static int vtel_put_times(struct sk_buff *skb, const struct vtel_totals *t)
 			vtel_times_overhead_ppm(&tm)) ||
 	    nla_put_u32(skb, VTEL_A_WAIT_PPM, vtel_times_wait_ppm(&tm)) ||
 	    nla_put_u64_64bit(skb, VTEL_A_SLOW_EXITS, t->slow_exits,
+			      VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_L2_EXITS, t->l2_exits, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_L2_HANDLING_NS, t->l2_handling_ns,
 			      VTEL_A_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -663,6 +674,9 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	}
 	d->hist = attrs[VTEL_A_FLAGS] &&
 		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
+	/* A reason with every bucket non-empty is an 8 KiB message. */
+	if (d->hist)
+		cb->min_dump_alloc = max_t(u32, cb->min_dump_alloc, SZ_16K);
 	d->n = vtel_view_order(&d->agg, only, d->order);
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
@@ -722,6 +736,7 @@ static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
 	    nla_put_u64_64bit(skb, VTEL_A_MIN_NS, s->timed ? s->min_ns : 0,
 			      VTEL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VTEL_A_MAX_NS, s->max_ns, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_UNBINNED, s->unbinned, VTEL_A_PAD) ||
 	    vtel_put_split(skb, &tm))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(pct); i++)
@@ -819,6 +834,76 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 	return skb->len;
 }
 
+/* The ports and MMIO pages of a VM or vCPU, summed when the dump starts. */
+static int vtel_nl_start_addrs(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = vtel_dump_attrs(cb);
+	struct vtel_addr_view *v;
+	struct vtel_sel sel;
+	int err;
+
+	if (!vtel_may_read(cb->skb, cb->extack))
+		return -EPERM;
+	err = vtel_parse_sel(attrs, &sel, true, cb->extack);
+	if (err)
+		return err;
+	v = kvzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	err = vtel_view_addrs(v, sel.vm_id, sel.type == VTEL_SEL_VCPU ?
+			      (s64)sel.vcpu_id : -1);
+	if (err) {
+		kvfree(v);
+		vtel_set_gone_msg(cb->extack, &sel);
+		return err;
+	}
+	cb->args[0] = (unsigned long)v;
+	cb->args[1] = 0;
+	cb->args[2] = sel.vm_id;
+	return 0;
+}
+
+static int vtel_put_addr(struct sk_buff *skb, u32 vm_id,
+			 const struct vtel_addr_ent *e, bool other)
+{
+	if (nla_put_u32(skb, VTEL_A_VM_ID, vm_id) ||
+	    nla_put_u8(skb, VTEL_A_ADDR_KIND, other ? VTEL_ADDR_OTHER :
+		       vtel_addr_kind(e->key)) ||
+	    (!other && nla_put_u64_64bit(skb, VTEL_A_ADDR,
+					 vtel_addr_of(e->key), VTEL_A_PAD)) ||
+	    nla_put_u64_64bit(skb, VTEL_A_COUNT, e->count, VTEL_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTEL_A_TOTAL_NS, e->ns, VTEL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Rows by decreasing count, then the other row if it is not empty. */
+static int vtel_nl_dump_addrs(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct vtel_addr_view *v = (void *)cb->args[0];
+	u32 n = v->nr + (v->other.count ? 1 : 0);
+
+	while (cb->args[1] < n) {
+		bool other = cb->args[1] == v->nr;
+		void *hdr;
+
+		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_ADDRS);
+		if (!hdr)
+			break;
+		if (vtel_put_addr(skb, cb->args[2],
+				  other ? &v->other : &v->e[cb->args[1]],
+				  other)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[1]++;
+	}
+	if (cb->args[1] < n && !skb->len)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
 static int vtel_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	vtel_view_reset();
@@ -911,7 +996,8 @@ static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, VTEL_C_MAX_VMS, lim->max_vms) ||
 	    nla_put_u32(msg, VTEL_C_MAX_VCPUS, lim->max_vcpus) ||
 	    nla_put_u32(msg, VTEL_C_RETIRED_VMS, lim->retired_vms) ||
-	    nla_put_u32(msg, VTEL_C_RETIRED_SECS, lim->retired_secs))
+	    nla_put_u32(msg, VTEL_C_RETIRED_SECS, lim->retired_secs) ||
+	    nla_put_u32(msg, VTEL_C_MAX_ADDRS, lim->max_addrs))
 		goto err;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -978,6 +1064,13 @@ static const struct genl_ops vtel_ops[] = {
 		.start = vtel_nl_start_cgroups,
 		.dumpit = vtel_nl_dump_cgroups,
 		.done = vtel_nl_done_exits,
+	}, {
+		.cmd = VTEL_CMD_GET_ADDRS,
+		.start = vtel_nl_start_addrs,
+		.dumpit = vtel_nl_dump_addrs,
+		.done = vtel_nl_done_exits,
+		.policy = vtel_addrs_policy,
+		.maxattr = VTEL_A_MAX,
 	}, {
 		.cmd = VTEL_CMD_RESET,
 		.doit = vtel_nl_reset,

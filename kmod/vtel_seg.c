@@ -3,21 +3,32 @@
  * Segments: reason slots, the lazy reset of a segment and the folding of
  * one segment into another.
  */
+#include <linux/build_bug.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "vtel_seg.h"
 
 void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
 {
+	/*
+	 * A segment is one 16 KiB allocation (Documentation/exitdetail.rst):
+	 * fewer histogram slots (VTEL_SEG_HISTS) before a larger allocation.
+	 */
+	BUILD_BUG_ON(sizeof(struct vtel_seg) > SZ_16K);
+
 	seg->exits = 0;
 	seg->guest_ns = 0;
 	seg->handling_ns = 0;
 	seg->reason_overflow = 0;
 	seg->slow_exits = 0;
 	seg->split = (struct vtel_split){};
+	seg->l2_exits = 0;
+	seg->l2_handling_ns = 0;
 	seg->nr_slots = 0;
 	memset(seg->slot_of, 0, sizeof(seg->slot_of));
 	memset(seg->slot, 0, sizeof(seg->slot));
+	memset(seg->hist, 0, sizeof(seg->hist));
 	/* Publish the zeroed counters before the generation readers check. */
 	smp_store_release(&seg->reset_gen, gen);
 }
@@ -69,6 +80,8 @@ void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
 	dst->slow_exits += src->slow_exits;
 	dst->reason_overflow += src->reason_overflow;
 	vtel_split_add(&dst->split, &src->split);
+	dst->l2_exits += src->l2_exits;
+	dst->l2_handling_ns += src->l2_handling_ns;
 	for (i = 0; i < src->nr_slots; i++) {
 		unsigned int r = src->reason_of[i];
 		u8 slot = dst->slot_of[r];
@@ -76,7 +89,8 @@ void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src)
 		if (!slot)
 			slot = vtel_seg_slot_new(dst, r);
 		if (slot)
-			vtel_stats_merge(&dst->slot[slot - 1], &src->slot[i]);
+			vtel_slot_add(&dst->slot[slot - 1], vtel_seg_hist(dst, slot),
+				      &src->slot[i], vtel_seg_hist_ro(src, i + 1));
 		else
 			dst->reason_overflow += src->slot[i].count;
 	}

@@ -15,6 +15,19 @@ void vtel_seg_fold(struct vtel_seg *dst, const struct vtel_seg *src);
 void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 			struct vtel_seg *seg, u64 now, u64 rd);
 
+/* The histogram of slot + 1, or NULL: only the first slots have one. */
+static __always_inline struct vtel_hist *vtel_seg_hist(struct vtel_seg *seg,
+						       unsigned int slot)
+{
+	return slot - 1 < VTEL_SEG_HISTS ? &seg->hist[slot - 1] : NULL;
+}
+
+static inline const struct vtel_hist *
+vtel_seg_hist_ro(const struct vtel_seg *seg, unsigned int slot)
+{
+	return slot - 1 < VTEL_SEG_HISTS ? &seg->hist[slot - 1] : NULL;
+}
+
 /* A segment last zeroed before the latest reset reads as zero. */
 static inline bool vtel_seg_current(const struct vtel_seg *seg)
 {

@@ -62,9 +62,11 @@ u64 vtel_hist_get(const struct vtel_hist *h, unsigned int b)
 	u64 v = READ_ONCE(h->b[b]);
 	unsigned int i;
 
-	for (i = 0; i < VTEL_HIST_CARRIES; i++)
+	for (i = 0; i < VTEL_HIST_CARRIES; i++) {
+		/* Pairs with the release in vtel_hist_carry(): hi is set. */
 		if (smp_load_acquire(&h->carry[i].b1) == b + 1)
 			return v + ((u64)READ_ONCE(h->carry[i].hi) << 32);
+	}
 	return v;
 }
 
@@ -90,6 +92,7 @@ static void vtel_hist_set(struct vtel_hist *h, unsigned int b, u64 v)
 		}
 		i = free;
 		h->carry[i].hi = 0;
+		/* Readers match on b1 (vtel_hist_get()): hi first. */
 		smp_store_release(&h->carry[i].b1, b + 1);
 	}
 	if (hi > U16_MAX) {
@@ -180,7 +183,6 @@ void vtel_stats_merge(struct vtel_stats *dst, const struct vtel_stats *src)
 	vtel_split_add(&dst->split, &src->split);
 	for (b = 0; b < VTEL_HIST_BUCKETS; b++)
 		dst->hist[b] += src->hist[b];
-	vtel_split_add(&dst->split, &src->split);
 }
 
 /*

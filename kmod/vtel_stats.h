@@ -35,7 +35,7 @@
 #include "vtel_split.h"
 
 #define VTEL_HIST_SUB_BITS	3
-#define VTEL_HIST_SUB		(1U << VTEL_HIST_SUB_BITS)
+#define VTEL_HIST_SUB		BIT(VTEL_HIST_SUB_BITS)
 #define VTEL_HIST_TOP_BITS	37	/* finite buckets end at 2^37 - 1 ns */
 #define VTEL_HIST_LAST	\
 	((VTEL_HIST_TOP_BITS - VTEL_HIST_SUB_BITS + 1) << VTEL_HIST_SUB_BITS)

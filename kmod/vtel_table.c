@@ -140,13 +140,15 @@ int vtel_table_init(const struct vtel_limits *lim, work_func_t maintain)
 	l->spare_vms = clamp(l->spare_vms, 1U, l->max_vms);
 	l->spare_vcpus = clamp(l->spare_vcpus, 1U, l->max_vcpus);
 	l->spare_cgroups = clamp(l->spare_cgroups, 1U, l->max_cgroups);
+	l->max_addrs = min_t(u32, l->max_addrs, VTEL_ADDRS_MAX);
 	memset(&t->cnt, 0, sizeof(t->cnt));
 	t->next_vm_id = 0;
 	t->reset_gen = 0;
 	vtel_pool_init(&t->vm_pool, sizeof(struct vtel_vm),
 		       offsetof(struct vtel_vm, free_node), vtel_vm_ctor,
 		       l->spare_vms, l->max_vms, &t->lock);
-	vtel_pool_init(&t->vcpu_pool, sizeof(struct vtel_vcpu),
+	vtel_pool_init(&t->vcpu_pool,
+		       struct_size_t(struct vtel_vcpu, addrs.e, l->max_addrs),
 		       offsetof(struct vtel_vcpu, free_node), vtel_vcpu_ctor,
 		       l->spare_vcpus, l->max_vcpus, &t->lock);
 	vtel_pool_init(&t->seg_pool, sizeof(struct vtel_seg),

@@ -27,6 +27,8 @@ static void vtel_totals_seg(const struct vtel_seg *seg, struct vtel_totals *t)
 	t->split.wait_ns += READ_ONCE(seg->split.wait_ns);
 	t->split.idle_ns += READ_ONCE(seg->split.idle_ns);
 	t->split.poll_ns += READ_ONCE(seg->split.poll_ns);
+	t->l2_exits += READ_ONCE(seg->l2_exits);
+	t->l2_handling_ns += READ_ONCE(seg->l2_handling_ns);
 }
 
 /* Adds one vCPU's totals; caller holds rcu_read_lock(). */
@@ -74,7 +76,8 @@ static void vtel_agg_add_seg(struct vtel_agg *a, const struct vtel_seg *seg)
 	/* Pairs with vtel_seg_slot_new(): slots below nr_slots are set up. */
 	n = smp_load_acquire(&seg->nr_slots);
 	for (i = 0; i < n; i++)
-		vtel_stats_merge(&a->reason[seg->reason_of[i]], &seg->slot[i]);
+		vtel_stats_add_slot(&a->reason[seg->reason_of[i]], &seg->slot[i],
+				    vtel_seg_hist_ro(seg, i + 1));
 }
 
 static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
@@ -106,6 +109,8 @@ static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
 	dst->t.slow_exits += src->t.slow_exits;
 	dst->t.cg_stale_exits += src->t.cg_stale_exits;
 	vtel_split_add(&dst->t.split, &src->t.split);
+	dst->t.l2_exits += src->t.l2_exits;
+	dst->t.l2_handling_ns += src->t.l2_handling_ns;
 	for (i = 0; i < VTEL_MAX_REASONS; i++)
 		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
 }
@@ -204,6 +209,40 @@ int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
 	}
 	rcu_read_unlock();
 	mutex_unlock(&vtel_table.fold_mutex);
+	return err;
+}
+
+/*
+ * The ports and MMIO pages of a VM's vCPUs (@vcpu_id < 0) or of one,
+ * summed and sorted. A table not written since the last reset reads as
+ * empty.
+ */
+int vtel_view_addrs(struct vtel_addr_view *v, u32 vm_id, s64 vcpu_id)
+{
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+	int err = -ENOENT;
+
+	memset(v, 0, sizeof(*v));
+	rcu_read_lock();
+	vtel_vm_for_each(vm) {
+		if (vm->id != vm_id)
+			continue;
+		if (vcpu_id < 0)
+			err = 0;
+		vtel_vm_for_each_vcpu(vm, vc) {
+			if (vcpu_id >= 0 && vc->vcpu_id != vcpu_id)
+				continue;
+			err = 0;
+			/* Pairs with vtel_account_addr_sync(). */
+			if (smp_load_acquire(&vc->addr_gen) ==
+			    READ_ONCE(vtel_table.reset_gen))
+				vtel_addr_merge(v, &vc->addrs);
+		}
+		break;
+	}
+	rcu_read_unlock();
+	vtel_addr_sort(v);
 	return err;
 }
 

@@ -15,6 +15,7 @@ u64 vtel_view_split_missed(void);
 int vtel_view_vm(struct vtel_agg *a, u32 vm_id);
 int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
 int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup);
+int vtel_view_addrs(struct vtel_addr_view *v, u32 vm_id, s64 vcpu_id);
 void vtel_view_vm_totals(const struct vtel_vm *vm, struct vtel_totals *t);
 void vtel_view_vcpu_totals(const struct vtel_vcpu *vc, struct vtel_totals *t);
 int vtel_view_cg_totals(u64 id, u32 level, bool rollup, struct vtel_totals *t);

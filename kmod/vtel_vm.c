@@ -168,6 +168,14 @@ bool vtel_vm_seg_available(void)
 	return false;
 }
 
+/* The lazy reset of a vCPU's port and MMIO page table, on its thread. */
+void notrace vtel_vm_addr_reset(struct vtel_vcpu *vc, u32 gen)
+{
+	vtel_addr_zero(&vc->addrs);
+	/* Publish the empty table before the generation readers check. */
+	smp_store_release(&vc->addr_gen, gen);
+}
+
 void vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 {
 	struct vtel_seg *seg;
@@ -195,6 +203,7 @@ void vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 	/* A move ends the exit in flight: its time stays with the old one. */
 	vc->in_exit = false;
 	vc->pending = 0;
+	vc->detail = 0;
 	WRITE_ONCE(vc->seg, seg);
 	vc->cg_id = p->id;
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);

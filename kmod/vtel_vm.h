@@ -22,6 +22,7 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 				      u32 vcpu_id);
 struct vtel_vcpu *vtel_vm_find_vcpu(const void *vcpu_key);
 bool vtel_vm_seg_available(void);
+void vtel_vm_addr_reset(struct vtel_vcpu *vc, u32 gen);
 void vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p);
 void vtel_vm_retire(const void *vm_key);
 void vtel_vm_retire_all(void);

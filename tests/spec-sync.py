@@ -64,6 +64,7 @@ def attr_set(h, enumname, prefix, setname, nested=None, multi=()):
 
 # The time split, in every view; a reason has the five without wait-ppm.
 SPLIT = ['kvm-ns', 'vmm-ns', 'wait-ns', 'idle-ns', 'poll-ns', 'wait-ppm']
+L2 = ['l2-exits', 'l2-handling-ns']
 
 OPS = [
     ('get-status', 'do', [], ['version', 'attached', 'vendor', 'vms-live',
@@ -74,15 +75,15 @@ OPS = [
      'cgroups-released', 'untracked-cgroups', 'segment-drops',
      'cgroup-stale-exits'] + SPLIT + ['split-missed'], None),
     ('get-vms', 'dump', [], ['vm-id', 'pid', 'comm', 'vm-state', 'vcpus',
-     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] + SPLIT,
-     None),
+     'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] + SPLIT +
+     L2, None),
     ('get-vcpus', 'dump', ['vm-id', 'pid'], ['vm-id', 'vcpu-id', 'tid',
      'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
-     'slow-exits'] + SPLIT, None),
+     'slow-exits'] + SPLIT + L2, None),
     ('get-view', 'do', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id', 'cgroup-fd',
      'cgroup-path', 'flags'], ['vm-id', 'pid', 'comm', 'vcpu-id',
      'cgroup-id', 'cgroup-level', 'cgroup-path', 'vcpus', 'exits', 'handling-ns', 'guest-ns', 'overhead-ppm',
-     'slow-exits', 'untracked-exits', 'reason-overflow'] + SPLIT, None),
+     'slow-exits', 'untracked-exits', 'reason-overflow'] + SPLIT + L2, None),
     ('get-exits', 'dump', ['vm-id', 'pid', 'vcpu-id', 'cgroup-id',
      'cgroup-fd', 'cgroup-path', 'flags', 'reason'],
      ['reason', 'reason-code', 'isa', 'category', 'count', 'timed',
@@ -90,7 +91,7 @@ OPS = [
       'p999-ns', 'unbinned'] + SPLIT[:5] + ['hist'], None),
     ('get-cgroups', 'dump', [], ['cgroup-id', 'cgroup-level', 'cgroup-path',
      'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] +
-     SPLIT + ['rollup'], None),
+     SPLIT + L2 + ['rollup'], None),
     ('get-addrs', 'dump', ['vm-id', 'pid', 'vcpu-id'], ['vm-id',
      'addr-kind', 'addr', 'count', 'total-ns'], None),
     ('reset', 'do', [], [], 'admin-perm'),

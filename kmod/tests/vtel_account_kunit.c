@@ -142,11 +142,204 @@ static void vtel_account_split_reset(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vtel_split_pending(&vc->split, 0));
 }
 
+/* One exit with its nested flag and port/page key, then its entry. */
+static void exit_entry_detail(struct vtel_vcpu *vc, unsigned int reason,
+			      u64 *t, u64 handling, bool l2, u64 key)
+{
+	*t += 10;
+	vtel_account_exit_detail(pcpu(), vc, reason, *t, 0,
+				 key | (l2 ? VTEL_DETAIL_L2 : 0));
+	*t += handling;
+	vtel_account_entry(pcpu(), vc, *t, 0);
+}
+
+/* Exits from L2 count in the VM as before and in the L2 split. */
+static void vtel_account_nested(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b), vmrun = vtel_svm_reason(0x80);
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc = vcpu(test, 1, 0), *vc2 = vcpu(test, 1, 1);
+	struct vtel_totals t = {};
+	u64 now = 1;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	KUNIT_ASSERT_NOT_NULL(test, vc2);
+	for (i = 0; i < 5; i++)
+		exit_entry_detail(vc, io, &now, 100, true, 0);
+	for (i = 0; i < 3; i++)
+		exit_entry_detail(vc, vmrun, &now, 7, false, 0);
+	exit_entry_detail(vc2, io, &now, 1000, true, 0);
+	/* An L2 exit still being handled is counted, not timed. */
+	vtel_account_exit_detail(pcpu(), vc2, io, now + 1, 0, VTEL_DETAIL_L2);
+
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 10);
+	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 7);
+	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 5 * 100 + 3 * 7 + 1000);
+	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 5 * 100 + 1000);
+	KUNIT_EXPECT_EQ(test, a->reason[io].count, 7);
+	KUNIT_ASSERT_EQ(test, vtel_view_vcpu(a, vm_id_of(vc), 0), 0);
+	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 5);
+	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 500);
+	rcu_read_lock();
+	vtel_view_vm_totals(vc->vm, &t);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, t.l2_exits, 7);
+	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 7);
+	/* Reset zeroes the split with everything else. */
+	vtel_view_reset();
+	exit_entry_detail(vc, io, &now, 3, false, 0);
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 0);
+	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 0);
+}
+
+#define OUT(p)	VTEL_ADDR_KEY(VTEL_ADDR_PIO_OUT, p)
+#define IN(p)	VTEL_ADDR_KEY(VTEL_ADDR_PIO_IN, p)
+#define MW(a)	VTEL_ADDR_KEY(VTEL_ADDR_MMIO_WRITE, a)
+
+/* Ports and pages through the hot path, summed per VM and per vCPU. */
+static void vtel_account_addrs(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b), npf = vtel_svm_reason(0x400);
+	unsigned int cpuid = vtel_svm_reason(0x72);
+	struct vtel_vcpu *vc = vcpu(test, 1, 0), *vc2 = vcpu(test, 1, 1);
+	struct vtel_addr_view *v;
+	u64 now = 1;
+	int i;
+
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	KUNIT_ASSERT_NOT_NULL(test, vc2);
+	for (i = 0; i < 30; i++) {
+		exit_entry_detail(vc, io, &now, 10, false, OUT(0x10));
+		exit_entry_detail(vc, cpuid, &now, 1, false, 0);
+	}
+	for (i = 0; i < 20; i++)
+		exit_entry_detail(vc, io, &now, 5, false, IN(0x13));
+	for (i = 0; i < 12; i++)
+		exit_entry_detail(vc2, npf, &now, 100, false, MW(0x9000));
+	exit_entry_detail(vc2, io, &now, 10, false, OUT(0x10));
+	/* Four rows per vCPU (the suite's max_addrs): the rest is other. */
+	for (i = 0; i < 6; i++)
+		exit_entry_detail(vc2, io, &now, 1, false, OUT(0x70 + i));
+	/* Counted but not yet handled: not in the table yet. */
+	vtel_account_exit_detail(pcpu(), vc, io, now, 0, OUT(0x10));
+
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
+	KUNIT_ASSERT_EQ(test, v->nr, 5U);
+	KUNIT_EXPECT_EQ(test, v->e[0].key, OUT(0x10));
+	KUNIT_EXPECT_EQ(test, v->e[0].count, 31);
+	KUNIT_EXPECT_EQ(test, v->e[0].ns, 310);
+	KUNIT_EXPECT_EQ(test, v->e[1].key, IN(0x13));
+	KUNIT_EXPECT_EQ(test, v->e[1].count, 20);
+	KUNIT_EXPECT_EQ(test, v->e[2].key, MW(0x9000));
+	KUNIT_EXPECT_EQ(test, v->e[2].ns, 1200);
+	KUNIT_EXPECT_EQ(test, v->other.count, 4);
+	KUNIT_EXPECT_EQ(test, v->other.ns, 4);
+
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), 1), 0);
+	KUNIT_EXPECT_EQ(test, v->nr, 4U);
+	KUNIT_EXPECT_EQ(test, v->e[0].key, MW(0x9000));
+	KUNIT_EXPECT_EQ(test, v->e[1].key, OUT(0x10));
+	KUNIT_EXPECT_EQ(test, v->e[1].count, 1);
+	KUNIT_EXPECT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), 7), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vtel_view_addrs(v, 999, -1), -ENOENT);
+
+	/* After a reset the tables read empty and learn afresh. */
+	vtel_account_entry(pcpu(), vc, now + 1, 0);
+	vtel_view_reset();
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
+	KUNIT_EXPECT_EQ(test, v->nr, 0U);
+	KUNIT_EXPECT_EQ(test, v->other.count, 0);
+	exit_entry_detail(vc2, io, &now, 2, false, IN(0x60));
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
+	KUNIT_ASSERT_EQ(test, v->nr, 1U);
+	KUNIT_EXPECT_EQ(test, v->e[0].key, IN(0x60));
+	KUNIT_EXPECT_EQ(test, v->e[0].count, 1);
+}
+
+/*
+ * An NPF that is not yet known to be MMIO (a first access) counts only if
+ * KVM's mmio_exits moved before the entry: guest RAM faults do not.
+ */
+static void vtel_account_addr_tentative(struct kunit *test)
+{
+	unsigned int npf = vtel_svm_reason(0x400);
+	struct vtel_vcpu *vc = vcpu(test, 1, 0);
+	struct vtel_addr_view *v;
+	u64 mmio_exits = 41, now = 1;
+
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	/* A RAM fault: KVM counts no MMIO exit. */
+	vc->addr_mmio_p = &mmio_exits;
+	vc->addr_mmio = mmio_exits;
+	exit_entry_detail(vc, npf, &now, 7, false,
+			  MW(0x1000) | VTEL_ADDR_TENTATIVE);
+	/* An MMIO page's first access: KVM's counter moves meanwhile. */
+	vtel_account_exit_detail(pcpu(), vc, npf, ++now, 0,
+				 MW(0x9000) | VTEL_ADDR_TENTATIVE);
+	mmio_exits++;
+	vtel_account_entry(pcpu(), vc, now + 100, 0);
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
+	KUNIT_ASSERT_EQ(test, v->nr, 1U);
+	KUNIT_EXPECT_EQ(test, v->e[0].key, MW(0x9000));
+	KUNIT_EXPECT_EQ(test, v->e[0].ns, 100);
+	KUNIT_EXPECT_EQ(test, v->other.count, 0);
+	KUNIT_EXPECT_EQ(test, vc->detail, 0);
+}
+
+/*
+ * The first VTEL_SEG_HISTS reasons of a segment have buckets; later ones
+ * are timed but unbinned, and their percentiles read 0.
+ */
+static void vtel_account_hist_slots(struct kunit *test)
+{
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc = vcpu(test, 1, 0);
+	unsigned int r, n = 0, b;
+	u64 t = 1, sum;
+
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	for (r = 1; n < VTEL_SEG_HISTS + 2; r++, n++) {
+		exit_entry(vc, r, &t, 1, 1000);
+		exit_entry(vc, r, &t, 1, 2000);
+	}
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	for (r = 1; r <= n; r++) {
+		const struct vtel_stats *s = &a->reason[r];
+
+		for (sum = 0, b = 0; b < VTEL_HIST_BUCKETS; b++)
+			sum += s->hist[b];
+		KUNIT_EXPECT_EQ_MSG(test, s->timed, 2, "reason %u", r);
+		if (r <= VTEL_SEG_HISTS) {
+			KUNIT_EXPECT_EQ_MSG(test, sum, 2, "reason %u", r);
+			KUNIT_EXPECT_EQ(test, s->unbinned, 0);
+			KUNIT_EXPECT_EQ(test, vtel_stats_percentile(s, 5000),
+					vtel_hist_bucket_le(vtel_hist_bucket(1000)));
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, sum, 0, "reason %u", r);
+			KUNIT_EXPECT_EQ(test, s->unbinned, 2);
+			KUNIT_EXPECT_EQ(test, s->max_ns, 2000);
+			KUNIT_EXPECT_EQ(test, vtel_stats_percentile(s, 5000), 0);
+		}
+	}
+}
+
 static struct kunit_case vtel_account_cases[] = {
 	KUNIT_CASE(vtel_account_one_vcpu),
 	KUNIT_CASE(vtel_account_time_split),
 	KUNIT_CASE(vtel_account_split_reset),
 	KUNIT_CASE(vtel_account_reason_slots_overflow),
+	KUNIT_CASE(vtel_account_nested),
+	KUNIT_CASE(vtel_account_addrs),
+	KUNIT_CASE(vtel_account_addr_tentative),
+	KUNIT_CASE(vtel_account_hist_slots),
 	{}
 };
 

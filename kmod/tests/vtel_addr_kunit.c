@@ -146,7 +146,19 @@ static void vtel_addr_test_merge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->other.ns, 33ULL + 1400 + 2000 + 10 + 30);
 }
 
+/* A not-present NPF is MMIO only if KVM counted an MMIO exit for it. */
+static void vtel_addr_test_confirm(struct kunit *test)
+{
+	u64 k = MW(0x9000) | VTEL_ADDR_TENTATIVE;
+
+	KUNIT_EXPECT_EQ(test, vtel_addr_confirm(k, 7, 8), MW(0x9000));
+	KUNIT_EXPECT_EQ(test, vtel_addr_confirm(k, 7, 7), 0ULL);	/* RAM */
+	KUNIT_EXPECT_EQ(test, vtel_addr_kind(k), (unsigned int)VTEL_ADDR_MMIO_WRITE);
+	KUNIT_EXPECT_EQ(test, vtel_addr_of(vtel_addr_confirm(k, 0, 1)), 0x9000ULL);
+}
+
 static struct kunit_case vtel_addr_cases[] = {
+	KUNIT_CASE(vtel_addr_test_confirm),
 	KUNIT_CASE(vtel_addr_test_key),
 	KUNIT_CASE(vtel_addr_test_mix),
 	KUNIT_CASE(vtel_addr_test_full),

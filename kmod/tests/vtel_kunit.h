@@ -31,6 +31,7 @@ static inline int vtel_kunit_init(struct kunit *test)
 		.retired_secs = 0,
 		.spare_vms = 3,
 		.spare_vcpus = 4,
+		.max_addrs = 4,
 	};
 	struct vtel_agg *a;
 

@@ -11,7 +11,7 @@
 #include "../vtel_stats.h"
 
 #define LAST	VTEL_HIST_LAST
-#define TOP	(1ULL << VTEL_HIST_TOP_BITS)	/* first value of LAST */
+#define TOP	BIT_ULL(VTEL_HIST_TOP_BITS)	/* first value of LAST */
 
 /* One segment slot with its histogram, and the view it sums into. */
 struct fx {
@@ -142,11 +142,12 @@ static void vtel_stats_test_error_decades(struct kunit *test)
 
 	for (d = 100; d <= 100ULL * NSEC_PER_SEC; d *= 10) {
 		for (j = -1; j <= 1; j++) {
+			u64 le;
+
 			v = d + j;
-			KUNIT_EXPECT_TRUE_MSG(test,
-				within_bound(v, vtel_hist_bucket_le(vtel_hist_bucket(v))),
-				"%llu ns -> le %llu", v,
-				vtel_hist_bucket_le(vtel_hist_bucket(v)));
+			le = vtel_hist_bucket_le(vtel_hist_bucket(v));
+			KUNIT_EXPECT_TRUE_MSG(test, within_bound(v, le),
+					      "%llu ns -> le %llu", v, le);
 		}
 		/* 10 below, 80 at d, 10 far above: p50 and p90 are d. */
 		fx_clear(f);
@@ -277,7 +278,8 @@ static void vtel_stats_test_carry(struct kunit *test)
 	b = vtel_hist_bucket(1000);
 	f->h.b[b] = U32_MAX;
 	f->s.timed = U32_MAX;
-	f->s.min_ns = f->s.max_ns = 1000;
+	f->s.min_ns = 1000;
+	f->s.max_ns = 1000;
 	vtel_slot_time(&f->s, &f->h, 1000);
 	KUNIT_EXPECT_EQ(test, f->h.b[b], 0U);
 	KUNIT_EXPECT_EQ(test, vtel_hist_get(&f->h, b), 1ULL << 32);
