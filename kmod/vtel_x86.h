@@ -159,7 +159,7 @@ static __always_inline unsigned int vtel_arch_exit_reason(struct kvm_vcpu *vcpu,
 
 /*
  * is_guest_mode(): @flag (a single bit above HF_GUEST_MASK) if the exit
- * came from a nested (L2) guest, else 0; an and and a shift.
+ * came from a nested (L2) guest, else 0: a mask and a shift.
  */
 static __always_inline u64 vtel_arch_l2(const struct kvm_vcpu *vcpu, u64 flag)
 {
