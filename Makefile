@@ -30,7 +30,7 @@ kmake = $(if $(wildcard /lib/modules/$(1)/build),,tests/sid/run.sh) \
 
 DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
-	dkms prometheus-node-exporter mmdebstrap \
+	dkms prometheus-node-exporter mmdebstrap bpftrace \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \
 	bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools \
 	linux-image-amd64 linux-headers-amd64 \

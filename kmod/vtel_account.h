@@ -160,22 +160,6 @@ static __always_inline void vtel_account_split_end(struct vtel_pcpu *pc,
 	vtel_seg_split_end(pc, vc, seg, now, rd);
 }
 
-/*
- * An exit over its reason's threshold: split it as any other, then count
- * and report it with its own share of the split.
- */
-static noinline void notrace vtel_account_slow(struct vtel_pcpu *pc,
-					       struct vtel_vcpu *vc,
-					       struct vtel_seg *seg,
-					       u64 now, u64 rd, u64 d)
-{
-	struct vtel_split before = seg->split;
-
-	if (vtel_split_pending(&vc->split, rd))
-		vtel_account_split_end(pc, vc, seg, now, rd, d);
-	vtel_slow_exit(vc, d, &before);
-}
-
 /* kvm_entry: time the exit being handled, and split that time. */
 static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 					       struct vtel_vcpu *vc, u64 now,
@@ -197,10 +181,16 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 		if (unlikely(vc->detail))
 			vtel_account_detail(vc, seg, d);
 		pc->handling_ns += d;
-		if (unlikely(vtel_slow_is(vc->reason, d)))
-			vtel_account_slow(pc, vc, seg, now, rd, d);
-		else if (unlikely(vtel_split_pending(&vc->split, rd)))
+		if (unlikely(vtel_slow_is(vc->reason, d))) {
+			/* Reported with its own share of the split. */
+			struct vtel_split before = seg->split;
+
+			if (vtel_split_pending(&vc->split, rd))
+				vtel_account_split_end(pc, vc, seg, now, rd, d);
+			vtel_slow_exit(vc, d, &before);
+		} else if (unlikely(vtel_split_pending(&vc->split, rd))) {
 			vtel_account_split_end(pc, vc, seg, now, rd, d);
+		}
 		vc->in_exit = false;
 	}
 	vc->last_entry_ns = now;

@@ -910,6 +910,16 @@ static int vtel_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Room for the configuration with an override for every reason. */
+static size_t vtel_nl_config_size(void)
+{
+	size_t one = nla_total_size(0) +
+		     nla_total_size(VTEL_REASON_NAME_LEN) +
+		     nla_total_size_64bit(sizeof(u64));
+
+	return NLMSG_DEFAULT_SIZE + vtel_reason_count() * one;
+}
+
 /* One VTEL_C_SLOW_OVERRIDE per reason with a threshold of its own. */
 static int vtel_nl_put_slow_overrides(struct sk_buff *msg)
 {
@@ -962,10 +972,13 @@ static int vtel_nl_slow_overrides(const struct nlattr *config, bool apply,
 		}
 		if (!apply)
 			continue;
-		if (tb[VTEL_S_NS])
-			vtel_slow_set_reason(reason, nla_get_u64(tb[VTEL_S_NS]));
-		else
+		if (!tb[VTEL_S_NS]) {
 			vtel_slow_clear_reason(reason);
+			continue;
+		}
+		err = vtel_slow_set_reason(reason, nla_get_u64(tb[VTEL_S_NS]));
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -977,7 +990,7 @@ static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(vtel_nl_config_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,

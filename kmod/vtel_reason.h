@@ -31,6 +31,7 @@ enum vtel_category {
 };
 
 #define VTEL_REASON_UNKNOWN	0
+#define VTEL_REASON_NAME_LEN	32	/* every name fits, with its NUL */
 #define VTEL_MAX_REASONS	256	/* indices fit in a u8 */
 
 /* Hot-path lookup windows, filled by vtel_reason_init(). */

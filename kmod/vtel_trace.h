@@ -22,8 +22,6 @@
 
 #include "vtel_slow.h"
 
-#define VTEL_TRACE_REASON_LEN	32
-
 TRACE_EVENT(vtel_slow_exit,
 	    TP_PROTO(const struct vtel_slow_event *ev),
 
@@ -33,7 +31,7 @@ TRACE_EVENT(vtel_slow_exit,
 			     __field(pid_t, tid)
 			     __field(u32, vm_id)
 			     __field(u32, vcpu_id)
-			     __array(char, reason, VTEL_TRACE_REASON_LEN)
+			     __array(char, reason, VTEL_REASON_NAME_LEN)
 			     __field(u8, isa)
 			     __field(u64, handling_ns)
 			     __field(u64, kvm_ns)
@@ -48,7 +46,7 @@ TRACE_EVENT(vtel_slow_exit,
 			   __entry->vm_id = ev->vm_id;
 			   __entry->vcpu_id = ev->vcpu_id;
 			   strscpy(__entry->reason, ev->reason,
-				   VTEL_TRACE_REASON_LEN);
+				   VTEL_REASON_NAME_LEN);
 			   __entry->isa = ev->isa;
 			   __entry->handling_ns = ev->handling_ns;
 			   __entry->kvm_ns = ev->kvm_ns;

@@ -121,12 +121,24 @@ static void vtel_slow_reason_names(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtel_reason_find(NULL), -ENOENT);
 }
 
+/* The tracepoint's and GET_CONFIG's room for a name holds every name. */
+static void vtel_slow_reason_name_len(struct kunit *test)
+{
+	unsigned int r;
+
+	for (r = 0; r < vtel_reason_count(); r++)
+		KUNIT_EXPECT_LT_MSG(test, strlen(vtel_reason_name(r)),
+				    (size_t)VTEL_REASON_NAME_LEN, "%s",
+				    vtel_reason_name(r));
+}
+
 static struct kunit_case vtel_slow_cases[] = {
 	KUNIT_CASE(vtel_slow_defaults),
 	KUNIT_CASE(vtel_slow_zero_is_off),
 	KUNIT_CASE(vtel_slow_override),
 	KUNIT_CASE(vtel_slow_counted),
 	KUNIT_CASE(vtel_slow_reason_names),
+	KUNIT_CASE(vtel_slow_reason_name_len),
 	{}
 };
 

@@ -175,7 +175,11 @@ rc cli-config-set 0 $V config slow_ns=1000 event_rate=50
 $V -j config >cfg.json
 dump cfg.json
 t_eq cli-config-slow "$(jnum slow_ns cfg.json)" 1000
-rc cli-config-bad 1 $V config slow_ns=0
+rc cli-config-bad 1 $V config event_rate=100001
+rc cli-config-bad-reason 5 $V config slow-exit 1ms --reason no_such_reason
+rc cli-config-slow-off 0 $V config slow_ns=0
+$V -j config >cfg.json
+t_eq cli-config-slow-off-reads "$(jnum slow_ns cfg.json)" 0
 
 # ---- cgroups: a VM in /tenant-a/vm1
 mkdir -p /sys/fs/cgroup/tenant-a/vm1
