@@ -12,6 +12,7 @@
 #   make check           every test; ends with "N passed, N failed"
 #   make lab             boot the QEMU lab, run VMs, show what vtel sees
 #   make lab-debug       the lab on a lockdep/KASAN/kmemleak kernel, with stress
+#                        (part of make check unless VTEL_SKIP_DEBUG=1)
 #   make bench           instructions per exit: vtel vs ftrace vs perf
 
 KVER ?= $(shell uname -r)
@@ -101,8 +102,9 @@ check:
 lab: modules-all
 	tests/lab/demo.sh
 
-# Roadmap pieces, not in `make check`: the debug-kernel lab (lockdep, KASAN,
-# kmemleak, failslab; ~10 min cold build) and the -icount benchmark.
+# The debug-kernel lab (lockdep, KASAN, kmemleak, fault injection, gcov;
+# cached by config hash in $(VTEL_CACHE)/debug) on its own; make check runs
+# it too. Not in make check: the -icount benchmark.
 lab-debug:
 	tests/debug/run.sh
 

@@ -54,6 +54,13 @@ if ! make -s deps-ok >/dev/null 2>&1; then
 fi
 
 KVERS=$(tests/kernels.sh)
+# The debug kernel is the long pole of a cold run: build it (niced, cached
+# by config hash) alongside everything else; its suites wait for it.
+debug_build=
+if [ "${VTEL_SKIP_DEBUG:-0}" != 1 ]; then
+	tests/debug/build.sh >"$LOG/debug-build.log" 2>&1 &
+	debug_build=$!
+fi
 if [ "$(echo "$KVERS" | wc -w)" -lt 3 ]; then
 	fail "kernels: need Debian 6.1 and 6.12 with headers and the sid chroot, found: $KVERS"
 fi
@@ -87,6 +94,10 @@ echo "== KUnit (UML)"
 run_suite kunit tests/kunit/run.sh
 
 echo "== lab end-to-end"
+# The stress suite's netlink dumps use the static CLI when it builds (the
+# cli-lab suite below reports a build failure).
+stress_extra=build/nlfuzz/vtel-nlfuzz
+make -s -C tools/vtel static >/dev/null 2>&1 && stress_extra="$stress_extra build/vtel/static/vtel"
 for k in $KVERS; do
 	if [ -f "build/$k/vtel.ko" ]; then
 		run_suite "lab-$k" tests/lab/run.sh --kver "$k" \
@@ -105,6 +116,10 @@ for k in $KVERS; do
 		run_suite "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
 			--timeout 300 --extra $(tests/lab/ynl-files.sh)
+		# shellcheck disable=SC2086
+		run_suite "lab-stress-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/debug/stress.sh --vtel-ko "build/$k/vtel.ko" \
+			--timeout 900 --quiet --extra $stress_extra
 		# shellcheck disable=SC2046
 		# bpftrace and its LLVM need more guest RAM.
 		run_suite "lab-trace-$k" env LAB_MEM=3072 tests/lab/run.sh --kver "$k" \
@@ -143,6 +158,17 @@ echo "== Prometheus: node_exporter in the lab, a Prometheus server here"
 t0=$(date +%s)
 run_suite prom-lab tests/prom-lab.py
 echo "== prom-lab took $(( $(date +%s) - t0 ))s"
+
+# The debug kernel (KASAN, lockdep, kmemleak, ...; cached by config hash)
+# with the lab suites, stress, KUnit as a module, fault injection and
+# coverage. VTEL_SKIP_DEBUG=1 skips it, and says so.
+echo "== debug-kernel lab"
+if [ "${VTEL_SKIP_DEBUG:-0}" = 1 ]; then
+	echo "SKIPPED: debug-kernel lab (VTEL_SKIP_DEBUG=1)"
+else
+	[ -z "$debug_build" ] || wait "$debug_build"
+	run_suite debug-lab tests/debug/run.sh
+fi
 
 echo "== done in $(( $(date +%s) - start ))s"
 for f in "${failures[@]}"; do echo "failed: $f"; done

@@ -2,33 +2,113 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the debug kernel (lockdep, PROVE_RCU, KASAN, kmemleak, UBSAN,
-# failslab) from linux-source-6.12 into $VTEL_CACHE/debug (outside the
-# repo; about 10 minutes cold on 2 cores, seconds when cached), install it
-# as a lab root in $VTEL_CACHE/debug/root, and build vtel.ko for it into
-# build/<KVER>/. Prints the kernel release last.
+# DEBUG_LIST, fault injection, gcov) from linux-source-6.12, install it as
+# a lab root, and build vtel.ko for it into build/<KVER>/. Prints the
+# kernel release last.
+#
+# The kernel is cached in $VTEL_CACHE/debug/<key>/ (obj/ and root/), where
+# <key> hashes config.fragment, the linux-source package version, the
+# compiler and RECIPE below: a changed fragment builds a new kernel, an
+# unchanged one reuses the old without running the kernel's make at all.
+# A cold build takes 15-30 minutes on 2 shared cores (see
+# Documentation/testing.rst); it runs under nice. Only the newest
+# VTEL_DEBUG_KEEP (default 2) keys are kept.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${VTEL_CACHE:-/var/tmp/vtel-cache}
 SRC=$CACHE/linux-source-6.12
-OBJ=$CACHE/debug/obj
-ROOT=$CACHE/debug/root
-[ -d "$SRC" ] || tar -C "$CACHE" -xf /usr/src/linux-source-6.12.tar.xz
-mkdir -p "$OBJ" "$ROOT/boot"
+TAR=/usr/src/linux-source-6.12.tar.xz
+FRAG=$REPO/tests/debug/config.fragment
+# Bump when the steps below change what the kernel build produces.
+RECIPE=2
+
+key() {
+	{
+		echo "recipe $RECIPE"
+		dpkg-query -W -f '${Version}\n' linux-source-6.12 2>/dev/null ||
+			stat -c '%s %Y' "$TAR"
+		gcc --version | head -n 1
+		grep -v '^#' "$FRAG"
+	} | sha256sum | cut -c1-16
+}
+
+mkdir -p "$CACHE/debug"
 exec 9>"$CACHE/debug/.lock"
 flock 9
-frag=$REPO/tests/debug/config.fragment
-if [ ! -f "$OBJ/.config" ] || [ "$frag" -nt "$OBJ/.config" ]; then
+KEY=$(key)
+DIR=$CACHE/debug/$KEY
+OBJ=$DIR/obj
+ROOT=$DIR/root
+if [ ! -f "$DIR/built" ]; then
+	t0=$(date +%s)
+	echo "debug kernel: cold build into $DIR" >&2
+	if [ ! -f "$SRC/Makefile" ]; then
+		# Shared with tests/kunit/run.sh, which holds its own lock.
+		tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
+		tar -C "$tmp" -xf "$TAR"
+		mv "$tmp/linux-source-6.12" "$SRC" 2>/dev/null || true
+		rm -rf "$tmp"
+	fi
+	# An interrupted build resumes where it stopped: obj/ is kept.
+	rm -rf "$ROOT"
+	mkdir -p "$OBJ" "$ROOT/boot"
 	make -s -C "$SRC" O="$OBJ" tinyconfig >&2
-	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$frag" >&2
-	make -s -C "$SRC" O="$OBJ" olddefconfig >&2
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAG" >&2
 	"$SRC/scripts/config" --file "$OBJ/.config" --set-str LOCALVERSION -vteldebug \
 		-d LOCALVERSION_AUTO
 	make -s -C "$SRC" O="$OBJ" olddefconfig >&2
+	# Every line of the fragment must have survived olddefconfig.
+	missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAG" | while IFS= read -r l; do
+		case $l in
+		*=n) grep -qx "# ${l%=n} is not set" "$OBJ/.config" || echo "$l" ;;
+		*) grep -qx "$l" "$OBJ/.config" || echo "$l" ;;
+		esac
+	done)
+	if [ -n "$missing" ]; then
+		echo "debug kernel: not in the resulting .config: $missing" >&2
+		exit 1
+	fi
+	nice -n 10 make -s -C "$SRC" O="$OBJ" -j"$(nproc)" bzImage modules >&2
+	kver=$(make -s -C "$SRC" O="$OBJ" kernelrelease)
+	make -s -C "$SRC" O="$OBJ" INSTALL_MOD_PATH="$ROOT" modules_install >&2
+	cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/boot/vmlinuz-$kver"
+	echo "$kver" >"$DIR/built"
+	echo "debug kernel: built $kver in $(( $(date +%s) - t0 ))s" >&2
+	# Drop the oldest other keys.
+	ls -1dt "$CACHE"/debug/*/built 2>/dev/null | tail -n +$((${VTEL_DEBUG_KEEP:-2} + 1)) |
+		while read -r b; do rm -rf "$(dirname "$b")"; done
 fi
-make -s -C "$SRC" O="$OBJ" -j"$(nproc)" bzImage modules >&2
-KVER=$(make -s -C "$SRC" O="$OBJ" kernelrelease)
-make -s -C "$SRC" O="$OBJ" INSTALL_MOD_PATH="$ROOT" modules_install >&2
-cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/boot/vmlinuz-$KVER"
+touch "$DIR/built"
+KVER=$(cat "$DIR/built")
+flock -u 9
+# The lab finds the kernel through LAB_ROOT (tests/debug/run.sh), vtel's
+# build through build/<KVER>.
+ln -sfn "$DIR" "$CACHE/debug/current-$(id -u)"
 make -s -C "$REPO" "build/$KVER/Kbuild" >&2
-make -s -C "$OBJ" M="$REPO/build/$KVER" W=1 modules >&2
+make -s -C "$OBJ" M="$REPO/build/$KVER" W=1 modules 2>&1 | tee "$REPO/build/$KVER/build.log" >&2
+if grep -E 'warning:|error:' "$REPO/build/$KVER/build.log" >&2; then exit 1; fi
+echo "$DIR" >"$REPO/build/$KVER/debug-dir"
+# vtel's KUnit suites as one module, vtel_kunit.ko, from the object list of
+# kmod/tests/Kbuild (the UML run's only list), with gcov like vtel.ko.
+KU=$REPO/build/$KVER/kunit
+mkdir -p "$KU/kmod/tests"
+find "$KU/kmod" -xtype l -delete	# sources renamed or removed
+ln -sfn "$REPO/include" "$KU/include"
+for f in "$REPO"/kmod/*.[ch] "$REPO"/kmod/tests/*.[ch]; do
+	ln -sf "$f" "$KU/kmod/${f#"$REPO"/kmod/}"
+done
+objs=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$REPO/kmod/tests/Kbuild" |
+	sed -n 's/^obj-\$(CONFIG_VTEL_KUNIT_TEST)[[:space:]]*+=//p' |
+	tr ' \t' '\n\n' | sed -n 's|^\.\./\(.*\.o\)$|kmod/\1|p; s|^\([^./][^/]*\.o\)$|kmod/tests/\1|p')
+cat >"$KU/Kbuild.new" <<KBUILD
+# Generated by tests/debug/build.sh from kmod/tests/Kbuild.
+obj-m += vtel_kunit.o
+vtel_kunit-y := $(echo $objs)
+ccflags-y += -I\$(src)/include
+GCOV_PROFILE := y
+KBUILD
+cmp -s "$KU/Kbuild.new" "$KU/Kbuild" || mv "$KU/Kbuild.new" "$KU/Kbuild"
+rm -f "$KU/Kbuild.new"
+make -s -C "$OBJ" M="$KU" modules 2>&1 | tee "$KU/build.log" >&2
+if grep -E 'error:' "$KU/build.log" >&2; then exit 1; fi
 echo "$KVER"

@@ -185,6 +185,14 @@ fi | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
 qrc=${PIPESTATUS[0]}
 set -e
 
+# gcov data (tests/lab/init), kept apart from the log that is scanned.
+if grep -q '^VTEL-GCOV-BEGIN$' "$LOG"; then
+	sed -n '/^VTEL-GCOV-BEGIN$/,/^VTEL-GCOV-END$/p' "$LOG" | sed '1d;$d' |
+		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' \
+		>"$OUT/$name.gcda.tar.gz" || true
+	sed -i '/^VTEL-GCOV-BEGIN$/,/^VTEL-GCOV-END$/d' "$LOG"
+fi
+
 # --- verdict ------------------------------------------------------------------
 pass=$(grep -c '^ok - ' "$LOG" || true)
 fail=$(grep -c '^not ok - ' "$LOG" || true)
