@@ -35,6 +35,10 @@ rm -f "$LABOUT"/*.gcda.tar.gz
 # The suites kmod/tests defines, for kunit.sh to check that each ran.
 grep -ohE 'struct\s+kunit_suite\s+\w+\s*=\s*\{' -A3 kmod/tests/*.c |
 	sed -nE 's/.*\.name\s*=\s*"([^"]+)".*/\1/p' >"build/$KVER/kunit/suites"
+# The call sites of the allocation helpers (kmod/vtel_alloc.h), as the
+# module logs them when fault.sh fails them: FILE:LINE of the helper.
+grep -nE '\<vtel_(kmalloc|kzalloc|kvmalloc|kvzalloc|kvcalloc|alloc_percpu|genlmsg_new)\(' \
+	kmod/*.c | sed -E 's|^kmod/([^:]+):([0-9]+):.*|\1:\2|' >"build/$KVER/kunit/fault-sites"
 passed=0 failed=0
 for s in $SUITES; do
 	case $s in
@@ -46,7 +50,8 @@ for s in $SUITES; do
 	out=$(tests/lab/run.sh --kver "$KVER" --script "$script" \
 		--vtel-ko "build/$KVER/vtel.ko" --timeout 1500 --quiet \
 		--extra build/nlfuzz/vtel-nlfuzz build/vtel/static/vtel \
-		"build/$KVER/kunit/vtel_kunit.ko" "build/$KVER/kunit/suites" 2>&1)
+		"build/$KVER/kunit/vtel_kunit.ko" "build/$KVER/kunit/suites" \
+		"build/$KVER/kunit/fault-sites" 2>&1)
 	echo "$out" | grep -E '^not ok' | sed "s/^not ok - /not ok - debug-$s: /"
 	echo "$out" | grep -E '^# (stress|fault|kmemleak|vtel reload|kernel memory|host)'
 	line=$(echo "$out" | grep -E '^lab\(.*\): [0-9]+ passed' | tail -n 1)

@@ -60,7 +60,7 @@ say "kernel memory baseline ${mem0} kB"
 insmod "$VTEL_KO" $VTEL_ARGS && pass st-insmod || fail st-insmod "insmod"
 
 # ------------------------------------------------------------ phase 1
-rm -f $STOP
+rm -f $STOP $STOP.reset
 echo "0 up" >gen	# "<cycle> up|down": the reloads, for the netlink loop
 t1=$(uptime_s)
 i=0
@@ -116,7 +116,7 @@ done
 ) &
 # Resets.
 (
-	while [ ! -e $STOP ]; do
+	while [ ! -e $STOP.reset ]; do
 		{ echo 1 >$DBG/reset; } 2>/dev/null
 		sleep 1
 	done
@@ -155,6 +155,9 @@ done
 t_eq st-vtel-cycles-clean "$cbad" 0
 say "vtel reload cycles: $c in $(since "$t1")s, $busy rmmod retries (module busy)"
 sleep "$SECS"
+# Resets stop first, so that the VMs evicted last are in the totals below.
+touch $STOP.reset
+sleep 6
 touch $STOP
 wait
 say "phase 1 took $(since "$t1")s"
@@ -190,8 +193,7 @@ untracked=$(sval untracked_exits)
 evicted=$((host - recs - untracked))
 say "host $host = records $recs + evicted $evicted + untracked $untracked; per-CPU $cpus; vms_evicted $(sval vms_evicted)"
 t_eq st-host-equals-per-cpu "$host" "$cpus"
-t_ge st-evicted-part-not-negative "$evicted" 0
-if [ "$(sval vms_evicted)" = 0 ]; then t_eq st-no-eviction-no-part "$evicted" 0; fi
+t_gt st-evicted-part-in-host-total "$evicted" 0
 t_gt st-evictions-happened "$(sval vms_evicted)" 0
 
 # A fresh VM counts exactly against KVM's own counters.
