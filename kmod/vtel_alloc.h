@@ -33,21 +33,64 @@ static inline void vtel_alloc_debugfs(struct dentry *parent)
 }
 #endif
 
-#define vtel_fail(size)		vtel_alloc_fail(size, __FILE__, __LINE__)
+/* The call site is the caller's: the helpers are macros over these. */
+static inline void *vtel_kmalloc_at(size_t size, gfp_t gfp, const char *file,
+				    int line)
+{
+	return vtel_alloc_fail(size, file, line) ? NULL : kmalloc(size, gfp);
+}
 
-#define vtel_kmalloc(size, gfp) \
-	(vtel_fail(size) ? NULL : kmalloc(size, gfp))
-#define vtel_kzalloc(size, gfp) \
-	(vtel_fail(size) ? NULL : kzalloc(size, gfp))
+static inline void *vtel_kzalloc_at(size_t size, gfp_t gfp, const char *file,
+				    int line)
+{
+	return vtel_alloc_fail(size, file, line) ? NULL : kzalloc(size, gfp);
+}
+
+static inline void *vtel_kvmalloc_at(size_t size, gfp_t gfp,
+				     const char *file, int line)
+{
+	return vtel_alloc_fail(size, file, line) ? NULL : kvmalloc(size, gfp);
+}
+
+static inline void *vtel_kvzalloc_at(size_t size, gfp_t gfp,
+				     const char *file, int line)
+{
+	return vtel_alloc_fail(size, file, line) ? NULL : kvzalloc(size, gfp);
+}
+
+static inline void *vtel_kvcalloc_at(size_t n, size_t size, gfp_t gfp,
+				     const char *file, int line)
+{
+	return vtel_alloc_fail(n * size, file, line) ? NULL :
+	       kvcalloc(n, size, gfp);
+}
+
+static inline void __percpu *vtel_alloc_percpu_at(size_t size, size_t align,
+						  const char *file, int line)
+{
+	return vtel_alloc_fail(size, file, line) ? NULL :
+	       __alloc_percpu(size, align);
+}
+
+static inline struct sk_buff *vtel_genlmsg_new_at(size_t payload, gfp_t gfp,
+						  const char *file, int line)
+{
+	return vtel_alloc_fail(payload, file, line) ? NULL :
+	       genlmsg_new(payload, gfp);
+}
+
+#define vtel_kmalloc(size, gfp)	vtel_kmalloc_at(size, gfp, __FILE__, __LINE__)
+#define vtel_kzalloc(size, gfp)	vtel_kzalloc_at(size, gfp, __FILE__, __LINE__)
 #define vtel_kvmalloc(size, gfp) \
-	(vtel_fail(size) ? NULL : kvmalloc(size, gfp))
+	vtel_kvmalloc_at(size, gfp, __FILE__, __LINE__)
 #define vtel_kvzalloc(size, gfp) \
-	(vtel_fail(size) ? NULL : kvzalloc(size, gfp))
+	vtel_kvzalloc_at(size, gfp, __FILE__, __LINE__)
 #define vtel_kvcalloc(n, size, gfp) \
-	(vtel_fail((n) * (size)) ? NULL : kvcalloc(n, size, gfp))
+	vtel_kvcalloc_at(n, size, gfp, __FILE__, __LINE__)
 #define vtel_alloc_percpu(type) \
-	(vtel_fail(sizeof(type)) ? NULL : alloc_percpu(type))
-#define vtel_genlmsg_new(size, gfp) \
-	(vtel_fail(size) ? NULL : genlmsg_new(size, gfp))
+	((type __percpu *)vtel_alloc_percpu_at(sizeof(type), __alignof__(type), \
+					       __FILE__, __LINE__))
+#define vtel_genlmsg_new(payload, gfp) \
+	vtel_genlmsg_new_at(payload, gfp, __FILE__, __LINE__)
 
 #endif /* _VTEL_ALLOC_H */
