@@ -14,6 +14,7 @@
 #include <linux/cpumask.h>
 #include <linux/capability.h>
 
+#include "vtel_alloc.h"
 #include "vtel_cg.h"
 #include "vtel_cgroup.h"
 #include "vtel_debugfs.h"
@@ -63,7 +64,7 @@ enum vtel_view { VTEL_VIEW_HOST, VTEL_VIEW_VM, VTEL_VIEW_VCPU,
 
 static struct vtel_agg *vtel_agg_alloc(void)
 {
-	return kvmalloc(sizeof(struct vtel_agg), GFP_KERNEL);
+	return vtel_kvmalloc(sizeof(struct vtel_agg), GFP_KERNEL);
 }
 
 static void vtel_seq_comm(struct seq_file *m, const char *comm)
@@ -336,7 +337,7 @@ static const char *const vtel_addr_kind_names[] = {
 static int vtel_addrs_show(struct seq_file *m, void *v)
 {
 	struct vtel_dbg_vm *dvm = m->private;
-	struct vtel_addr_view *av = kvmalloc(sizeof(*av), GFP_KERNEL);
+	struct vtel_addr_view *av = vtel_kvmalloc(sizeof(*av), GFP_KERNEL);
 	unsigned int i, k;
 	int err;
 
@@ -397,7 +398,7 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 {
 	u32 i, n, max = vtel_view_cg_ids_max();
 	struct vtel_cg_ent *e = kvmalloc_array(max, sizeof(*e), GFP_KERNEL);
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL);
 
 	if (!e || !path) {
 		kvfree(e);
@@ -475,7 +476,7 @@ static void vtel_dbg_add_vcpu(struct vtel_dbg_vm *dvm, u32 vcpu_id)
 	list_for_each_entry(dv, &dvm->vcpus, node)
 		if (dv->vcpu_id == vcpu_id)
 			return;
-	dv = kzalloc(sizeof(*dv), GFP_KERNEL);
+	dv = vtel_kzalloc(sizeof(*dv), GFP_KERNEL);
 	if (!dv)
 		return;
 	dv->vm_id = dvm->vm_id;
@@ -490,7 +491,7 @@ static void vtel_dbg_add_vcpu(struct vtel_dbg_vm *dvm, u32 vcpu_id)
 
 static struct vtel_dbg_vm *vtel_dbg_add_vm(u32 vm_id, const char *name)
 {
-	struct vtel_dbg_vm *dvm = kzalloc(sizeof(*dvm), GFP_KERNEL);
+	struct vtel_dbg_vm *dvm = vtel_kzalloc(sizeof(*dvm), GFP_KERNEL);
 	void *priv;
 
 	if (!dvm)
@@ -530,7 +531,7 @@ static void vtel_dbg_add_cg(u64 id, u32 level)
 			return;
 		}
 	}
-	dcg = kzalloc(sizeof(*dcg), GFP_KERNEL);
+	dcg = vtel_kzalloc(sizeof(*dcg), GFP_KERNEL);
 	if (!dcg)
 		return;
 	dcg->id = id;
@@ -629,6 +630,7 @@ int vtel_debugfs_init(void)
 			    &vtel_reset_fops);
 	vtel_dbg_vmdir = debugfs_create_dir("vm", vtel_dbg_root);
 	vtel_dbg_cgdir = debugfs_create_dir("cgroup", vtel_dbg_root);
+	vtel_alloc_debugfs(vtel_dbg_root);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/vtel.h>
 
+#include "vtel_alloc.h"
 #include "vtel_cg.h"
 #include "vtel_cgroup.h"
 #include "vtel_compat.h"
@@ -165,7 +166,7 @@ static int vtel_cgroup_by_path(const char *want, u64 *id, u32 *level)
 {
 	const u32 max = vtel_table_limits()->max_cgroups * (VTEL_CG_DEPTH + 1);
 	u64 *ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL);
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL);
 	struct vtel_cg *cg;
 	u32 n = 0, i;
 	int err = -ENOENT;
@@ -373,7 +374,7 @@ static int vtel_put_vm(struct sk_buff *skb, const struct vtel_vm *vm)
 
 static int vtel_put_cgroup(struct sk_buff *skb, u64 id, u32 level)
 {
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL);
 	int err = -EMSGSIZE;
 
 	if (!path)
@@ -398,8 +399,8 @@ static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err = -EMSGSIZE;
 
-	a = kvmalloc(sizeof(*a), GFP_KERNEL);
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL);
+	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!a || !msg) {
 		err = -ENOMEM;
 		goto out;
@@ -585,7 +586,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	err = vtel_parse_sel(info->attrs, &sel, false, info->extack);
 	if (err)
 		return err;
-	a = kvmalloc(sizeof(*a), GFP_KERNEL);
+	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 	err = vtel_agg_sel(a, &sel);
@@ -594,7 +595,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		goto out;
 	err = -EMSGSIZE;
@@ -663,7 +664,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 			return -ENOENT;
 		}
 	}
-	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	d = vtel_kvzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	err = vtel_agg_sel(&d->agg, &sel);
@@ -783,7 +784,7 @@ static int vtel_nl_start_cgroups(struct netlink_callback *cb)
 
 	if (!vtel_may_read(cb->skb, cb->extack))
 		return -EPERM;
-	d = kvmalloc(struct_size(d, e, vtel_view_cg_ids_max()), GFP_KERNEL);
+	d = vtel_kvmalloc(struct_size(d, e, vtel_view_cg_ids_max()), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	d->n = vtel_view_cg_ids(d->e, vtel_view_cg_ids_max());
@@ -847,7 +848,7 @@ static int vtel_nl_start_addrs(struct netlink_callback *cb)
 	err = vtel_parse_sel(attrs, &sel, true, cb->extack);
 	if (err)
 		return err;
-	v = kvzalloc(sizeof(*v), GFP_KERNEL);
+	v = vtel_kvzalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return -ENOMEM;
 	err = vtel_view_addrs(v, sel.vm_id, sel.type == VTEL_SEL_VCPU ?
@@ -990,7 +991,7 @@ static int vtel_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(vtel_nl_config_size(), GFP_KERNEL);
+	msg = vtel_genlmsg_new(vtel_nl_config_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
@@ -1142,7 +1143,7 @@ static void vtel_send_event(const struct vtel_vm *vm, enum vtel_event ev)
 		return;
 	if (!vtel_event_allowed())
 		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		goto drop;
 	hdr = genlmsg_put(msg, 0, 0, &vtel_family, 0, VTEL_CMD_VM_EVENT);

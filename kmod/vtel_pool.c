@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "vtel_alloc.h"
 #include "vtel_pool.h"
 
 void vtel_pool_init(struct vtel_pool *p, size_t size, size_t free_node,
@@ -53,7 +54,7 @@ bool vtel_pool_refill(struct vtel_pool *p)
 		raw_spin_unlock_irqrestore(p->lock, flags);
 		if (!want)
 			return true;
-		rec = kvzalloc(p->size, GFP_KERNEL);
+		rec = vtel_kvzalloc(p->size, GFP_KERNEL);
 		if (!rec)
 			return false;
 		if (p->ctor)

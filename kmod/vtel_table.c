@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "vtel_alloc.h"
 #include "vtel_table.h"
 
 struct vtel_table vtel_table = {
@@ -114,7 +115,7 @@ static struct hlist_head *vtel_hash_alloc(u32 n, unsigned int *bits)
 	unsigned int i;
 
 	*bits = ilog2(roundup_pow_of_two(max(n, 2U)));
-	h = kvcalloc(1U << *bits, sizeof(*h), GFP_KERNEL);
+	h = vtel_kvcalloc(1U << *bits, sizeof(*h), GFP_KERNEL);
 	if (h)
 		for (i = 0; i < (1U << *bits); i++)
 			INIT_HLIST_HEAD(&h[i]);
@@ -161,8 +162,8 @@ int vtel_table_init(const struct vtel_limits *lim, work_func_t maintain)
 	t->vm_hash = vtel_hash_alloc(l->max_vms, &t->vm_bits);
 	t->vcpu_hash = vtel_hash_alloc(l->max_vcpus, &t->vcpu_bits);
 	t->cg_hash = vtel_hash_alloc(l->max_cgroups, &t->cg_bits);
-	t->evicted = kvzalloc(sizeof(*t->evicted), GFP_KERNEL);
-	t->pcpu = alloc_percpu(struct vtel_pcpu);
+	t->evicted = vtel_kvzalloc(sizeof(*t->evicted), GFP_KERNEL);
+	t->pcpu = vtel_alloc_percpu(struct vtel_pcpu);
 	if (!t->vm_hash || !t->vcpu_hash || !t->cg_hash || !t->evicted ||
 	    !t->pcpu) {
 		vtel_table_exit();

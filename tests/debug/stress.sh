@@ -88,10 +88,11 @@ done
 	done
 	echo "$n" >reads.n
 ) &
-# Netlink: the CLI's dumps and status, and malformed traffic.
+# Netlink: the CLI's dumps and status, and malformed traffic (which
+# resets and reconfigures too, so it stops with the resets).
 (
 	n=0 bad=0
-	while [ ! -e $STOP ]; do
+	while [ ! -e $STOP.reset ]; do
 		if [ -x $CLI ]; then
 			for c in status vms cgroups exits; do
 				g0=$(cat gen)
