@@ -3,15 +3,15 @@
 # In-guest, on the debug kernel: vtel's own fault attribute (fail_alloc,
 # kmod/vtel_alloc.[ch]) fails each of its allocation sites.
 #
-# - Init: for N = 1, 2, ..., insmod with /proc/self/fail-nth = N, so that
-#   exactly the N-th vtel allocation fails (failslab and fail_page_alloc
-#   are filtered out, so the count is vtel's alone), until an insmod
+# - Init: for N = 1, 2, ..., insmod with fail_alloc=N,100,0,1, so that
+#   exactly the N-th allocation of vtel's init fails, until an insmod
 #   needs no injected failure. Each failed insmod must leave no module
 #   behind; each that loads despite a failure must count a fresh VM
 #   exactly (it degraded, in a counted way).
 # - Run time: with vtel loaded, fail_alloc fails every K-th allocation
-#   (K = 1, 2, 3, 5) while VMs come and go in new cgroups and views are
-#   dumped over netlink and read from debugfs; afterwards the host total
+#   (K = 1, 2, 3, 5) while VMs come and go in new cgroups, views are
+#   dumped over netlink (a cgroup by path, the config, VM events) and read
+#   from debugfs; afterwards the host total
 #   equals the per-CPU total, and once injection stops a fresh VM counts
 #   exactly against KVM.
 # - Every site listed in /extra/fault-sites (from the sources, by
@@ -23,8 +23,7 @@
 cd /tmp
 CG=/sys/fs/cgroup
 CLI=/extra/vtel
-FS=/sys/kernel/debug/failslab
-FP=/sys/kernel/debug/fail_page_alloc
+FUZZ=/extra/vtel-nlfuzz
 FA=$DBG/fail_alloc
 SITES=/extra/fault-sites
 # Small limits keep the pools' prefill, and so the sweep, short.
@@ -52,28 +51,26 @@ fresh() {
 }
 
 load_kvm && pass fi-kvm-load || fail fi-kvm-load "kvm modules"
-[ -d $FS ] && [ -d $FP ] || { fail fi-setup "no failslab/fail_page_alloc"; lab_done; exit 0; }
-# fail-nth counts every should_fail() of the task: keep slab and page
-# allocations out of it.
-echo Y >$FS/cache-filter
-echo 11 >$FP/min-order
 : >sites.hit
 : >splats
 dmesg -c >/dev/null
 
 # ------------------------------------------------------------ init
+# fail_alloc=N,100,0,1 fails the N-th allocation of vtel's init, once.
+# (Not /proc/self/fail-nth: busybox insmod retries a failed finit_module
+# with init_module, and the retry would load with nothing failed.)
 n=1 failed=0 degraded=0 bad=0
 while [ $n -le 2000 ]; do
+	dmesg -c >/dev/null
 	# shellcheck disable=SC2086
-	if sh -c 'echo "$1" >/proc/self/fail-nth && exec insmod "$0" $2' "$VTEL_KO" $n "$ARGS" 2>/dev/null; then
-		if dmesg | grep -q 'vtel: injected allocation failure'; then
-			degraded=$((degraded + 1))
-			r=$(fresh "init$n") || { bad=$((bad + 1)); say "init n=$n: loaded but $r"; }
-		else
-			sites_from_dmesg
+	if insmod "$VTEL_KO" $ARGS fail_alloc=$n,100,0,1 2>/dev/null; then
+		if ! dmesg | grep -q 'vtel: injected allocation failure'; then
 			rmmod vtel
+			sites_from_dmesg
 			break	# vtel's init made fewer than n allocations
 		fi
+		degraded=$((degraded + 1))
+		r=$(fresh "init$n") || { bad=$((bad + 1)); say "init n=$n: loaded degraded, but $r"; }
 		rmmod vtel || { bad=$((bad + 1)); say "init n=$n: rmmod failed"; }
 	else
 		failed=$((failed + 1))
@@ -84,7 +81,7 @@ while [ $n -le 2000 ]; do
 done
 t_eq fi-init-unwound "$bad" 0
 t_gt fi-init-some-failed "$failed" 0
-say "fault: init made $((n - 1)) allocations; failing each, $failed insmods failed and $degraded loaded degraded"
+say "fault: init made $((n - 1)) allocations; failing each once, $failed insmods failed cleanly and $degraded loaded degraded"
 init_sites=$(sort -u sites.hit | wc -l)
 
 # ------------------------------------------------------------ run time
@@ -107,12 +104,21 @@ for k in 1 2 3 5; do
 		for f in $DBG/* $DBG/vm/*/* $DBG/cgroup/*/*; do
 			[ -f "$f" ] && [ "${f##*/}" != reset ] && cat "$f" >/dev/null 2>&1
 		done
+		ev=
 		if [ -x $CLI ]; then
-			for c in status vms cgroups exits; do $CLI $c >/dev/null 2>&1; done
+			for c in status vms cgroups exits config; do $CLI $c >/dev/null 2>&1; done
+			$CLI events --count 2 >/dev/null 2>&1 &
+			ev=$!
 		fi
+		"$FUZZ" -p "/fi-$k-$i" >/dev/null 2>&1
 		"$VMM" --io 20 --hold 1 >hold.out 2>&1 &
+		hv=$!
 		sleep 0.5
 		[ -x $CLI ] && $CLI vms >/dev/null 2>&1
+		wait $hv
+		sleep 0.5
+		# The events listener, if it missed one.
+		[ -z "$ev" ] || kill $ev 2>/dev/null
 		wait
 		i=$((i + 1))
 	done
@@ -129,8 +135,6 @@ done
 t_eq fi-runtime-degraded-counted "$bad" 0
 rmmod vtel && pass fi-rmmod || fail fi-rmmod "rmmod vtel"
 sites_from_dmesg
-echo 0 >$FP/min-order
-echo N >$FS/cache-filter
 
 # ------------------------------------------------------------ verdict
 sort -u sites.hit >sites.u
