@@ -12,7 +12,8 @@
 #   make check           every test; ends with "N passed, N failed"
 #   make lab             boot the QEMU lab, run VMs, show what vtel sees
 #   make lab-debug       the lab on a lockdep/KASAN/kmemleak kernel, with stress
-#                        (part of make check unless VTEL_SKIP_DEBUG=1)
+#                        (part of make check unless VTEL_SKIP_DEBUG=1;
+#                        make check-debug is the same, for CI to run apart)
 #   make bench           instructions per exit: vtel vs ftrace vs perf
 
 KVER ?= $(shell uname -r)
@@ -38,7 +39,7 @@ DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 
 .PHONY: all cli module modules-all sparse checkpatch deps deps-ok deps-sid check lab kunit \
-	lab-debug bench clean
+	lab-debug check-debug bench clean
 
 all: module cli
 
@@ -105,7 +106,7 @@ lab: modules-all
 # The debug-kernel lab (lockdep, KASAN, kmemleak, fault injection, gcov;
 # cached by config hash in $(VTEL_CACHE)/debug) on its own; make check runs
 # it too. Not in make check: the -icount benchmark.
-lab-debug:
+lab-debug check-debug:
 	tests/debug/run.sh
 
 bench:
