@@ -220,7 +220,10 @@ int vtel_rates_cgroups(const struct vtel_snap *prev,
 		if (!du)
 			continue;
 		v[i].share_ok = true;
-		v[i].share_ppm = vtel_share_ppm(v[i].handling_ns, du);
+		/* The CPU overhead burnt: kvm + vmm, not idle or wait. */
+		v[i].share_ppm = vtel_share_ppm(rec_has(c, VTEL_A_KVM_NS) ?
+				v[i].split.kvm_ns + v[i].split.vmm_ns :
+				v[i].handling_ns, du);
 	}
 	if (sort)
 		qsort(v, cur->cgroups.n, sizeof(*v), cmp_cg);

@@ -346,6 +346,30 @@ static void rates(void)
 	CHECK_INT(vtel_rates_cgroups(&a, &b, true, true, &v, &n), 0);
 	CHECK_U64(n, 0);
 	free(v);
+
+	/*
+	 * An idle pod: 1 s of handling, nearly all of it a halted vCPU's
+	 * sleep. Its share is kvm + vmm (10 ms) of its 20 ms of CPU, 50%,
+	 * not handling over CPU (5000%).
+	 */
+	unit_case("the share leaves idle and wait out");
+	cg(&a.cgroups, 7, "/idle-pod", 0, 0, 0, 0);
+	cg(&b.cgroups, 7, "/idle-pod", 10, 10, 1000000000, 1000000);
+	rec_set(b.cgroups.v[0].rollup, VTEL_A_KVM_NS, 4000000);
+	rec_set(b.cgroups.v[0].rollup, VTEL_A_VMM_NS, 6000000);
+	rec_set(b.cgroups.v[0].rollup, VTEL_A_WAIT_NS, 30000000);
+	rec_set(b.cgroups.v[0].rollup, VTEL_A_IDLE_NS, 960000000);
+	a.cpu = calloc(1, sizeof(*a.cpu));
+	b.cpu = calloc(1, sizeof(*b.cpu));
+	a.cpu[0] = (struct vtel_cg_cpu){ true, 1000 };
+	b.cpu[0] = (struct vtel_cg_cpu){ true, 21000 };
+	CHECK_INT(vtel_rates_cgroups(&a, &b, true, false, &v, &n), 0);
+	CHECK_U64(n, 1);
+	CHECK(v[0].share_ok);
+	CHECK_U64(v[0].share_ppm, 500000);
+	free(v);
+	vtel_snap_free(&a);
+	vtel_snap_free(&b);
 }
 
 UNIT_SUITE(cgtree_tests, T(names), T(tree), T(deep), T(cpu_stat_parse),
