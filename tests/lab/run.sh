@@ -176,10 +176,13 @@ else
 # LAB_MEM: guest RAM in MiB (default 1024; bpftrace and its LLVM need more).
 # no_timer_check: on a loaded host TCG can miss the boot-time IO-APIC timer
 # check, and the kernel panics ("IO-APIC + timer doesn't work!").
+# rcu_cpu_stall_timeout=60: there it can also starve a vCPU for more than
+# RCU's default 21 s (a stall report, seen during boot, before vtel); a
+# real lockup still reports within a minute.
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m "${LAB_MEM:-1024}" -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1 no_timer_check" \
+	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1 no_timer_check rcupdate.rcu_cpu_stall_timeout=60" \
 	</dev/null 2>&1
 fi | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
 qrc=${PIPESTATUS[0]}
