@@ -7,6 +7,9 @@
 #   tests/lab/run.sh --kver KVER --script tests/lab/<script>.sh
 #                    [--vtel-ko PATH | --no-vtel] [--extra FILE...]
 #                    [--timeout SECONDS] [--quiet] [--backend qemu|bochs]
+#                    [--cmdline ARGS]
+#
+# --cmdline ARGS adds ARGS to the kernel command line (e.g. debugfs=off).
 #
 # --backend (default $LAB_BACKEND, else qemu): qemu is QEMU/TCG with nested
 # SVM (kvm_amd); bochs is Bochs with the corei7_skylake_x model, where
@@ -37,11 +40,11 @@ REPO=$(cd "$HERE/../.." && pwd)
 BUILD=$REPO/build
 WARN_RE='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|Kernel panic'
 
-kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0
+kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0 cmdline=
 backend=${LAB_BACKEND:-qemu}
 extras=()
 
-usage() { sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--backend) backend=${2:?--backend needs a value}; shift 2 ;;
+	--cmdline) cmdline=${2?--cmdline needs a value}; shift 2 ;;
 	--extra) shift
 		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do extras+=("$1"); shift; done ;;
 	-h|--help) usage 0 ;;
@@ -169,7 +173,7 @@ set +e
 if [ "$backend" = bochs ]; then
 	# No panic_on_warn here: the model WARNs once at boot (see /init).
 	lab_bochs_boot "$VMLINUZ" "$work/initrd.gz" \
-		"console=ttyS0,115200 rdinit=/init quiet panic=-1 loglevel=4 oops=panic reboot=t lab_backend=bochs" \
+		"console=ttyS0,115200 rdinit=/init quiet panic=-1 loglevel=4 oops=panic reboot=t lab_backend=bochs${cmdline:+ $cmdline}" \
 		"$timeout_s" "$work"
 else
 # LAB_SMP and LAB_QEMU_ARGS: the benchmark boots -smp 1 -icount shift=0.
@@ -182,7 +186,7 @@ else
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "tcg,${LAB_TCG_OPTS-thread=single}" -cpu max -m "${LAB_MEM:-1024}" -smp "${LAB_SMP:-2}" ${LAB_QEMU_ARGS-} \
 	-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1 no_timer_check rcupdate.rcu_cpu_stall_timeout=60" \
+	-append "console=ttyS0 quiet panic=-1 loglevel=4 oops=panic panic_on_warn=1 no_timer_check rcupdate.rcu_cpu_stall_timeout=60${cmdline:+ $cmdline}" \
 	</dev/null 2>&1
 fi | tr -d '\r' | if [ $quiet = 1 ]; then cat >"$LOG"; else tee "$LOG"; fi
 qrc=${PIPESTATUS[0]}
