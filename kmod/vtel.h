@@ -13,6 +13,7 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/sched.h>
 
 #include <uapi/linux/vtel.h>
@@ -28,6 +29,13 @@
 #define VTEL_SEG_HISTS 11
 #define VTEL_CG_DEPTH 32
 #define VTEL_DIR_LEN 24
+/*
+ * Segments a vCPU keeps: one per cgroup its thread was in, the oldest
+ * folded into one "elsewhere" segment (cg_id 0) beyond this.
+ */
+#define VTEL_VCPU_SEGS 8
+/* Untracked vCPUs remembered for counting them once each. */
+#define VTEL_UNTRACKED_KEYS 256
 
 struct vtel_vm;
 struct vtel_vcpu;
@@ -57,7 +65,8 @@ struct vtel_seg {
 	struct vtel_slot slot[VTEL_SEG_SLOTS];
 	struct vtel_hist hist[VTEL_SEG_HISTS];	/* of slot[0 .. HISTS - 1] */
 
-	struct vtel_cg *cg;		/* RCU; NULL: untracked or removed */
+	u64 cg_id;			/* its cgroup; 0: folded elsewhere */
+	struct vtel_cg *cg;		/* RCU; NULL: no record (yet) or removed */
 	struct list_head vcpu_node;	/* vtel_vcpu.segs, RCU */
 	struct list_head cg_node;	/* vtel_cg.segs, RCU */
 	struct list_head free_node;
@@ -73,9 +82,10 @@ struct vtel_seg {
 /* A vCPU: the probes' state and its segments. */
 struct vtel_vcpu {
 	const void *key;		/* struct kvm_vcpu * */
+	const void *vm_key;		/* struct kvm *, for the cache check */
 	struct vtel_vm *vm;
 	struct vtel_seg *seg;		/* current segment, NULL if none yet */
-	u64 cg_id;			/* cgroup of the current segment */
+	u64 cg_id;			/* cgroup of seg, 0 until it has a record */
 	bool in_exit;			/* between kvm_exit and kvm_entry */
 	u8 pending;			/* slot + 1 of that exit, 0 if none */
 	u8 reason;			/* reason of that exit */
@@ -125,7 +135,9 @@ struct vtel_vm {
 	bool announced_start;		/* worker only */
 	bool announced_stop;		/* worker only */
 	u32 nr_vcpus;
-	u64 retired_at;			/* jiffies */
+	unsigned long retired_at;	/* jiffies */
+	int dying;			/* KVM destroys it; retirement queued */
+	struct llist_node dead_node;	/* vtel_vm_retire() to the irq_work */
 	char comm[TASK_COMM_LEN];
 	char dir[VTEL_DIR_LEN];
 	struct list_head vcpus;
@@ -138,12 +150,15 @@ struct vtel_vm {
 /* Per host CPU: attribution to the CPU and the counts nothing else holds. */
 struct vtel_pcpu {
 	struct vtel_vcpu *cache;	/* last vCPU seen here */
+	const void *untracked_vcpu;	/* last vCPU here that found no record */
 	u32 reset_gen;
 	u64 exits;
 	u64 handling_ns;
 	u64 guest_ns;
 	struct vtel_split split;	/* of handling_ns */
 	u64 split_missed;		/* marks that found no vCPU in an exit */
+	u64 slow_exits;
+	u64 reason_overflow;
 	u64 untracked_exits;		/* exits of vCPUs without a record */
 	u64 cg_stale_exits;		/* exits counted in a previous cgroup */
 	u64 untracked[VTEL_MAX_REASONS];/* ... and of reasons beyond slots */
@@ -187,10 +202,11 @@ struct vtel_counters {
 	u32 vms_live;
 	u32 vms_retired;
 	u32 vcpus;
-	u64 untracked_vms;	/* VMs seen with no record available */
-	u64 untracked_vcpus;	/* vCPU first-sightings with no record */
+	u64 untracked_vms;	/* distinct VMs that found no record */
+	u64 untracked_vcpus;	/* distinct vCPUs that found no record */
 	u64 untracked_cgroups;	/* cgroups seen with no free record */
 	u64 seg_drops;		/* cgroup moves with no free segment */
+	u64 seg_folds;		/* oldest segments folded (VTEL_VCPU_SEGS) */
 	u32 cgroups;
 	u32 segs;
 	u64 cgroups_released;	/* removed cgroups whose records were freed */

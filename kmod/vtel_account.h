@@ -29,14 +29,19 @@ vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
 {
 	struct vtel_vcpu *vc = pc->cache;
 
-	if (likely(vc && vc->key == vcpu_key))
+	/* Both keys: a struct kvm_vcpu recycled into another VM is new. */
+	if (likely(vc && vc->key == vcpu_key && vc->vm_key == vm_key))
 		return vc;
-	vc = vtel_vm_lookup_vcpu(vcpu_key, vm_key, vcpu_id);
+	vc = vtel_vm_lookup_vcpu(vcpu_key, vm_key, vcpu_id,
+				 pc->untracked_vcpu);
 	pc->cache = vc;
+	if (unlikely(!vc))
+		pc->untracked_vcpu = vcpu_key;
 	return vc;
 }
 
-static __always_inline void vtel_account_sync(struct vtel_pcpu *pc,
+/* Applies a pending reset; true if the segment was reset. */
+static __always_inline bool vtel_account_sync(struct vtel_pcpu *pc,
 					      struct vtel_vcpu *vc,
 					      struct vtel_seg *seg)
 {
@@ -47,7 +52,9 @@ static __always_inline void vtel_account_sync(struct vtel_pcpu *pc,
 	if (unlikely(seg->reset_gen != gen)) {
 		vtel_seg_zero(seg, gen);
 		vc->pending = 0;
+		return true;
 	}
+	return false;
 }
 
 /*
@@ -96,6 +103,7 @@ static __always_inline void vtel_account_exit_detail(struct vtel_pcpu *pc,
 		seg->slot[slot - 1].count++;
 	} else {
 		seg->reason_overflow++;
+		pc->reason_overflow++;
 		pc->untracked[reason]++;
 	}
 	vc->pending = slot;
@@ -173,7 +181,12 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 	if (likely(seg && vc->in_exit)) {
 		u64 d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
 
-		vtel_account_sync(pc, vc, seg);
+		/* An exit counted before a reset is not timed after it. */
+		if (unlikely(vtel_account_sync(pc, vc, seg))) {
+			vtel_split_exit(&vc->split, rd);
+			vc->detail = 0;
+			goto out;
+		}
 		if (likely(vc->pending))
 			vtel_slot_time(&seg->slot[vc->pending - 1],
 				       vtel_seg_hist(seg, vc->pending), d);
@@ -185,14 +198,16 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 			/* Reported with its own share of the split. */
 			struct vtel_split before = seg->split;
 
+			pc->slow_exits++;	/* GET_STATUS's host total */
 			if (vtel_split_pending(&vc->split, rd))
 				vtel_account_split_end(pc, vc, seg, now, rd, d);
 			vtel_slow_exit(vc, d, &before);
 		} else if (unlikely(vtel_split_pending(&vc->split, rd))) {
 			vtel_account_split_end(pc, vc, seg, now, rd, d);
 		}
-		vc->in_exit = false;
 	}
+out:
+	vc->in_exit = false;
 	vc->last_entry_ns = now;
 }
 

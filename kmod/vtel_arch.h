@@ -21,6 +21,10 @@
  *   u64 vtel_arch_layout_errors(void)
  *	times the private vCPU layout the exit reason is read from was not
  *	recognised
+ *   u64 vtel_arch_reason_unavailable(void)
+ *	exits whose reason could not be read (filed as unknown)
+ *   bool vtel_arch_kprobe_armed(struct kprobe *p)
+ *	whether a registered kprobe is really in place
  *
  * The kvm_exit/kvm_entry prototypes are in vtel_compat.h. Another
  * architecture adds its pair here and its prototypes there.
@@ -38,5 +42,8 @@ void vtel_arch_attach(void);
 void vtel_arch_detach(void);
 const char *vtel_arch_vendor(void);
 u64 vtel_arch_layout_errors(void);
+u64 vtel_arch_reason_unavailable(void);
+struct kprobe;
+bool vtel_arch_kprobe_armed(struct kprobe *p);
 
 #endif /* _VTEL_ARCH_H */

@@ -97,35 +97,43 @@ bool vtel_cg_release(bool (*alive)(u64 id))
 	if (!any)
 		return false;
 
+	/*
+	 * Folding writes only the parent's removed total, which nothing but
+	 * this worker writes, under the fold mutex that the views take: the
+	 * raw lock (IRQs off) is taken only to find the parent and to unlink.
+	 */
 	mutex_lock(&vtel_table.fold_mutex);
 	/* Deepest first, so a removed child folds into a removed parent. */
 	for (level = VTEL_CG_DEPTH + 1; level-- > 0;) {
-		raw_spin_lock_irqsave(&vtel_table.lock, flags);
-		list_for_each_entry_safe(cg, tmp, &vtel_table.cgs, node) {
+		list_for_each_entry_rcu(cg, &vtel_table.cgs, node, true) {
 			if (!cg->gone || min_t(u32, cg->path.level,
 					       VTEL_CG_DEPTH) != level)
 				continue;
+			raw_spin_lock_irqsave(&vtel_table.lock, flags);
 			parent = vtel_cg_parent(cg);
+			raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 			if (parent) {
 				vtel_seg_fold(&parent->removed, &cg->departed);
 				vtel_seg_fold(&parent->removed, &cg->removed);
+				list_for_each_entry_rcu(seg, &cg->segs, cg_node,
+							true)
+					vtel_seg_fold(&parent->removed, seg);
 			}
+			raw_spin_lock_irqsave(&vtel_table.lock, flags);
 			list_for_each_entry_safe(seg, tseg, &cg->segs,
 						 cg_node) {
-				if (parent)
-					vtel_seg_fold(&parent->removed, seg);
 				WRITE_ONCE(seg->cg, NULL);
 				list_del_rcu(&seg->cg_node);
 			}
 			list_del_rcu(&cg->node);
 			hlist_del_rcu(&cg->hnode);
-			list_add(&cg->free_node, &gone);
 			vtel_table.cnt.cgroups--;
 			vtel_table.cnt.cgroups_released++;
 			vtel_table.cnt.generation++;
 			vtel_pool_forget(&vtel_table.cg_pool, 1);
+			raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
+			list_add(&cg->free_node, &gone);
 		}
-		raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 	}
 	mutex_unlock(&vtel_table.fold_mutex);
 	synchronize_rcu();

@@ -13,25 +13,26 @@
 #include "vtel_cgroup.h"
 #include "vtel_vm.h"
 
-/* The current thread changed cgroup since its vCPU's segment began. */
-void vtel_cgroup_switch(struct vtel_vcpu *vc)
+/*
+ * The vCPU's thread is in @cgrp (read once by the probe, which holds it
+ * under RCU), not in the cgroup its segment has a record of.
+ */
+void vtel_cgroup_switch(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+			struct cgroup *cgrp)
 {
 	struct vtel_cg_path p;
-	struct cgroup *cgrp;
 	u32 i;
 
-	/* Out of segments: do not walk the ancestors on every exit. */
-	if (!vtel_vm_seg_available())
-		return;
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(current);
 	p.id = cgroup_id(cgrp);
-	p.level = cgrp->level;
-	/* ancestors[level] is the cgroup itself. */
-	for (i = 0; i <= cgrp->level && i < VTEL_CG_DEPTH; i++)
-		p.ids[i] = cgroup_id(cgrp->ancestors[i]);
-	rcu_read_unlock();
-	vtel_vm_set_cgroup(vc, &p);
+	/* Nothing can change now: do not walk the ancestors on every exit. */
+	if (vtel_vm_cgroup_wanted(vc, p.id)) {
+		p.level = cgrp->level;
+		/* ancestors[level] is the cgroup itself. */
+		for (i = 0; i <= cgrp->level && i < VTEL_CG_DEPTH; i++)
+			p.ids[i] = cgroup_id(cgrp->ancestors[i]);
+		vtel_vm_set_cgroup(vc, &p);
+	}
+	vtel_vm_count_stale(pc, vc, p.id);
 }
 
 bool vtel_cgroup_alive(u64 id)

@@ -5,9 +5,12 @@
 
 #include <linux/types.h>
 
+struct cgroup;
+struct vtel_pcpu;
 struct vtel_vcpu;
 
-void vtel_cgroup_switch(struct vtel_vcpu *vc);
+void vtel_cgroup_switch(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+			struct cgroup *cgrp);
 bool vtel_cgroup_alive(u64 id);
 int vtel_cgroup_path(u64 id, char *buf, size_t len);
 int vtel_cgroup_level(u64 id, u32 *level);

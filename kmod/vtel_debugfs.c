@@ -139,8 +139,8 @@ static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
 	for (i = 0; i < VTEL_NR_CATEGORIES; i++) {
 		seq_printf(m, "%s %llu %llu %u", vtel_category_name(i),
 			   count[i], ns[i],
-			   vtel_overhead_ppm(ns[i], a->t.handling_ns - ns[i] +
-					     a->t.guest_ns));
+			   vtel_share_ppm(ns[i], a->t.handling_ns,
+					  a->t.guest_ns));
 		vtel_seq_split(m, 0, ns[i], &split[i], &tm);
 		seq_printf(m, " %u\n",
 			   vtel_times_share_ppm(tm.kvm_ns + tm.vmm_ns, &view));
@@ -203,14 +203,13 @@ DEFINE_SHOW_ATTRIBUTE(vtel_categories);
 
 static int vtel_summary_show(struct seq_file *m, void *v)
 {
-	struct vtel_agg *a = vtel_agg_alloc();
+	const struct vtel_hook_probe probe = vtel_hook_probe_state();
 	struct vtel_counters c;
+	struct vtel_totals t;
 	struct vtel_times tm;
 
-	if (!a)
-		return -ENOMEM;
-	vtel_view_host(a);
-	vtel_times_make(&tm, a->t.guest_ns, a->t.handling_ns, &a->t.split);
+	vtel_view_host_totals(&t);
+	vtel_times_make(&tm, t.guest_ns, t.handling_ns, &t.split);
 	vtel_table_counters(&c);
 	seq_printf(m, "version %s\n", VTEL_VERSION);
 	seq_printf(m, "attached %d\n", vtel_hook_attached());
@@ -219,21 +218,27 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "vms_retired %u\n", c.vms_retired);
 	seq_printf(m, "vms_evicted %llu\n", c.evicted_vms);
 	seq_printf(m, "vcpus %u\n", c.vcpus);
-	seq_printf(m, "exits %llu\n", a->t.exits);
-	seq_printf(m, "handling_ns %llu\n", a->t.handling_ns);
-	seq_printf(m, "guest_ns %llu\n", a->t.guest_ns);
+	seq_printf(m, "exits %llu\n", t.exits);
+	seq_printf(m, "handling_ns %llu\n", t.handling_ns);
+	seq_printf(m, "guest_ns %llu\n", t.guest_ns);
 	seq_printf(m, "overhead_ppm %u\n", vtel_times_overhead_ppm(&tm));
+	seq_printf(m, "slow_exits %llu\n", t.slow_exits);
 	seq_printf(m, "untracked_vms %llu\n", c.untracked_vms);
 	seq_printf(m, "untracked_vcpus %llu\n", c.untracked_vcpus);
-	seq_printf(m, "untracked_exits %llu\n", a->t.untracked_exits);
-	seq_printf(m, "reason_overflow %llu\n", a->t.reason_overflow);
+	seq_printf(m, "untracked_exits %llu\n", t.untracked_exits);
+	seq_printf(m, "reason_overflow %llu\n", t.reason_overflow);
+	seq_printf(m, "reason_unavailable %llu\n",
+		   vtel_hook_reason_unavailable());
 	seq_printf(m, "cgroups %u\n", c.cgroups);
 	seq_printf(m, "cgroups_released %llu\n", c.cgroups_released);
 	seq_printf(m, "untracked_cgroups %llu\n", c.untracked_cgroups);
 	seq_printf(m, "segments %u\n", c.segs);
 	seq_printf(m, "segment_drops %llu\n", c.seg_drops);
-	seq_printf(m, "cgroup_stale_exits %llu\n", a->t.cg_stale_exits);
+	seq_printf(m, "segment_folds %llu\n", c.seg_folds);
+	seq_printf(m, "cgroup_stale_exits %llu\n", t.cg_stale_exits);
 	seq_printf(m, "layout_errors %llu\n", vtel_hook_layout_errors());
+	seq_printf(m, "destroy_probe_disabled %d\n", probe.disabled);
+	seq_printf(m, "destroy_probe_missed %lu\n", probe.missed);
 	seq_printf(m, "generation %llu\n", c.generation);
 	seq_printf(m, "kvm_ns %llu\n", tm.kvm_ns);
 	seq_printf(m, "vmm_ns %llu\n", tm.vmm_ns);
@@ -242,7 +247,6 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "poll_ns %llu\n", tm.poll_ns);
 	seq_printf(m, "wait_ppm %u\n", vtel_times_wait_ppm(&tm));
 	seq_printf(m, "split_missed %llu\n", vtel_view_split_missed());
-	kvfree(a);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_summary);
@@ -612,9 +616,15 @@ out:
 
 int vtel_debugfs_init(void)
 {
-	vtel_dbg_root = debugfs_create_dir("vtel", NULL);
-	if (IS_ERR(vtel_dbg_root))
-		return PTR_ERR(vtel_dbg_root);
+	struct dentry *root = debugfs_create_dir("vtel", NULL);
+
+	/* debugfs=off or not built: netlink is the interface, not an error. */
+	if (IS_ERR(root)) {
+		pr_info("debugfs not available (%ld): netlink only\n",
+			PTR_ERR(root));
+		return 0;
+	}
+	vtel_dbg_root = root;
 	debugfs_create_file("summary", 0400, vtel_dbg_root, NULL,
 			    &vtel_summary_fops);
 	debugfs_create_file("exits", 0400, vtel_dbg_root, NULL,

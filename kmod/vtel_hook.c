@@ -31,13 +31,13 @@ static bool vtel_attached, vtel_marks;
 static struct kprobe vtel_kp_destroy;
 
 /*
- * The thread's cgroup v2 id: four dependent loads, no lookup. Probes are
+ * The thread's cgroup v2: three dependent loads, no lookup. Probes are
  * not preemptible (VTEL_PROBE_CONTEXT), which makes them an RCU read-side
  * section, and current's css_set cannot go away under it.
  */
-static __always_inline u64 vtel_current_cgroup_id(void)
+static __always_inline struct cgroup *vtel_current_cgroup(void)
 {
-	return cgroup_id(task_css_set_check(current, true)->dfl_cgrp);
+	return task_css_set_check(current, true)->dfl_cgrp;
 }
 
 static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
@@ -51,13 +51,11 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 	u64 addr_key = 0;
 
 	if (likely(vc)) {
-		u64 cg = vtel_current_cgroup_id();
+		/* Read once: the move check and the switch see one cgroup. */
+		struct cgroup *cgrp = vtel_current_cgroup();
 
-		if (unlikely(cg != vc->cg_id)) {
-			vtel_cgroup_switch(vc);
-			if (vc->cg_id != cg && vc->seg)
-				pc->cg_stale_exits++;
-		}
+		if (unlikely(cgroup_id(cgrp) != vc->cg_id))
+			vtel_cgroup_switch(pc, vc, cgrp);
 	}
 
 	reason = vtel_arch_exit_reason(vcpu, isa, &addr_key);
@@ -127,6 +125,7 @@ static void notrace vtel_probe_wakeup(VTEL_KVM_WAKEUP_PROTO)
 	vc->poll_seen = poll;
 }
 
+/* Lock-free: the retirement itself runs from an irq_work. */
 static int vtel_kp_destroy_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	vtel_vm_retire((const void *)regs_get_kernel_argument(regs, 0));
@@ -212,6 +211,9 @@ static int vtel_attach(struct module *kvm)
 err_entry:
 	tracepoint_probe_unregister(vtel_tp_entry, vtel_probe_entry, NULL);
 	tracepoint_synchronize_unregister();
+	/* The entry probe may have created records already. */
+	vtel_arch_detach();
+	vtel_vm_retire_all();
 err_kprobe:
 	unregister_kprobe(&vtel_kp_destroy);
 	pr_err("cannot attach to %s tracepoints (%d)\n", kvm->name, err);
@@ -274,6 +276,44 @@ const char *vtel_hook_vendor(void)
 u64 vtel_hook_layout_errors(void)
 {
 	return vtel_arch_layout_errors();
+}
+
+u64 vtel_hook_reason_unavailable(void)
+{
+	return vtel_arch_reason_unavailable();
+}
+
+/*
+ * The kprobe on kvm_arch_destroy_vm() can be disarmed behind vtel's back
+ * (debug/kprobes/enabled, ftrace_enabled) or miss hits (an int3 kprobe
+ * hit while another runs). VMs destroyed then stay live in vtel's views
+ * until kvm unloads.
+ */
+struct vtel_hook_probe vtel_hook_probe_state(void)
+{
+	struct vtel_hook_probe s = {};
+
+	mutex_lock(&vtel_hook_mutex);
+	if (vtel_attached) {
+		s.disabled = kprobe_disabled(&vtel_kp_destroy) ||
+			     !vtel_arch_kprobe_armed(&vtel_kp_destroy);
+		s.missed = vtel_kp_destroy.nmissed;
+	}
+	mutex_unlock(&vtel_hook_mutex);
+	return s;
+}
+
+/* The worker's periodic check: say so once when the probe stops. */
+void vtel_hook_check(void)
+{
+	static bool warned;
+	struct vtel_hook_probe s = vtel_hook_probe_state();
+
+	if ((s.disabled || s.missed) && !warned) {
+		warned = true;
+		pr_warn("kvm_arch_destroy_vm kprobe %s (%lu missed): destroyed VMs may stay live\n",
+			s.disabled ? "disabled" : "missing hits", s.missed);
+	}
 }
 
 /* Attaches at once if kvm is already loaded: the notifier replays it. */

@@ -88,6 +88,7 @@ static int __init vtel_init(void)
 		goto err_debugfs;
 	vtel_worker_set_changed(vtel_changed);
 	vtel_worker_set_cg_alive(vtel_cgroup_alive);
+	vtel_worker_set_tick(vtel_hook_check);
 	err = vtel_hook_init();
 	if (err)
 		goto err_netlink;
@@ -96,6 +97,7 @@ static int __init vtel_init(void)
 err_netlink:
 	vtel_worker_set_changed(NULL);
 	vtel_worker_set_cg_alive(NULL);
+	vtel_worker_set_tick(NULL);
 	vtel_worker_stop();
 	vtel_netlink_exit();
 err_debugfs:
@@ -111,6 +113,7 @@ static void __exit vtel_exit(void)
 	vtel_worker_stop();
 	vtel_worker_set_changed(NULL);
 	vtel_worker_set_cg_alive(NULL);
+	vtel_worker_set_tick(NULL);
 	vtel_netlink_exit();
 	vtel_debugfs_exit();
 	vtel_worker_exit();

@@ -165,8 +165,8 @@ static bool vtel_vm_exists(u32 vm_id)
 static int vtel_cgroup_by_path(const char *want, u64 *id, u32 *level)
 {
 	const u32 max = vtel_table_limits()->max_cgroups * (VTEL_CG_DEPTH + 1);
-	u64 *ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL);
-	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL);
+	u64 *ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL_ACCOUNT);
+	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	struct vtel_cg *cg;
 	u32 n = 0, i;
 	int err = -ENOENT;
@@ -391,67 +391,127 @@ out:
 	return err;
 }
 
-static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vtel_counters c;
-	struct vtel_agg *a;
-	struct sk_buff *msg;
-	void *hdr;
-	int err = -EMSGSIZE;
+/*
+ * Dump snapshots live until the dump ends, which a reader that stops
+ * reading delays at will: they are charged to the caller's memory cgroup,
+ * and at most VTEL_DUMPS_MAX are held at a time (about 5 MB of exits
+ * snapshots); more are refused with -EBUSY and counted.
+ */
+#define VTEL_DUMPS_MAX 64
+static atomic_t vtel_dumps = ATOMIC_INIT(0);
+static atomic64_t vtel_dumps_refused = ATOMIC64_INIT(0);
 
-	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL);
-	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!a || !msg) {
-		err = -ENOMEM;
-		goto out;
+static void *vtel_dump_alloc(size_t size, struct netlink_ext_ack *extack)
+{
+	void *p;
+
+	if (atomic_inc_return(&vtel_dumps) > VTEL_DUMPS_MAX) {
+		atomic_dec(&vtel_dumps);
+		atomic64_inc(&vtel_dumps_refused);
+		NL_SET_ERR_MSG(extack, "too many vtel dumps in progress");
+		return ERR_PTR(-EBUSY);
 	}
-	vtel_view_host(a);
-	vtel_table_counters(&c);
-	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
-				VTEL_CMD_GET_STATUS);
-	if (!hdr)
-		goto out;
+	p = vtel_kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!p) {
+		atomic_dec(&vtel_dumps);
+		return ERR_PTR(-ENOMEM);
+	}
+	return p;
+}
+
+static void vtel_dump_free(void *p)
+{
+	if (!p)
+		return;
+	kvfree(p);
+	atomic_dec(&vtel_dumps);
+}
+
+static int vtel_put_u64s(struct sk_buff *skb, const int *attr,
+			 const u64 *val, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(skb, attr[i], val[i], VTEL_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int vtel_put_status(struct sk_buff *msg, const struct vtel_counters *c,
+			   const struct vtel_totals *t, bool timings)
+{
+	const struct vtel_hook_probe probe = vtel_hook_probe_state();
+	const int attr[] = {
+		VTEL_A_VMS_EVICTED, VTEL_A_UNTRACKED_VMS,
+		VTEL_A_UNTRACKED_VCPUS, VTEL_A_LAYOUT_ERRORS,
+		VTEL_A_EVENTS_DROPPED, VTEL_A_GENERATION,
+		VTEL_A_CGROUPS_RELEASED, VTEL_A_UNTRACKED_CGROUPS,
+		VTEL_A_SEGMENT_DROPS, VTEL_A_SEGMENT_FOLDS,
+		VTEL_A_DUMPS_REFUSED, VTEL_A_DESTROY_PROBE_MISSED,
+		VTEL_A_REASON_UNAVAILABLE, VTEL_A_SPLIT_MISSED,
+	};
+	const u64 val[] = {
+		c->evicted_vms, c->untracked_vms,
+		c->untracked_vcpus, vtel_hook_layout_errors(),
+		READ_ONCE(vtel_events_dropped), c->generation,
+		c->cgroups_released, c->untracked_cgroups,
+		c->seg_drops, c->seg_folds,
+		atomic64_read(&vtel_dumps_refused), probe.missed,
+		vtel_hook_reason_unavailable(), vtel_view_split_missed(),
+	};
+	const int tattr[] = {
+		VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW,
+		VTEL_A_CGROUP_STALE_EXITS,
+	};
+	const u64 tval[] = {
+		t->untracked_exits, t->reason_overflow,
+		t->cg_stale_exits,
+	};
+
 	if (nla_put_string(msg, VTEL_A_VERSION, VTEL_VERSION) ||
 	    nla_put_u8(msg, VTEL_A_ATTACHED, vtel_hook_attached()) ||
 	    nla_put_string(msg, VTEL_A_VENDOR, vtel_hook_vendor()) ||
-	    nla_put_u32(msg, VTEL_A_VMS_LIVE, c.vms_live) ||
-	    nla_put_u32(msg, VTEL_A_VMS_RETIRED, c.vms_retired) ||
-	    nla_put_u64_64bit(msg, VTEL_A_VMS_EVICTED, c.evicted_vms,
-			      VTEL_A_PAD) ||
-	    vtel_put_totals(msg, &a->t) ||
-	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_VMS, c.untracked_vms,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_VCPUS, c.untracked_vcpus,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_EXITS,
-			      a->t.untracked_exits, VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_REASON_OVERFLOW,
-			      a->t.reason_overflow, VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_LAYOUT_ERRORS,
-			      vtel_hook_layout_errors(), VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_EVENTS_DROPPED,
-			      READ_ONCE(vtel_events_dropped), VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_GENERATION, c.generation,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_SPLIT_MISSED, vtel_view_split_missed(),
-			      VTEL_A_PAD) ||
-	    nla_put_u32(msg, VTEL_A_CGROUPS, c.cgroups) ||
-	    nla_put_u64_64bit(msg, VTEL_A_CGROUPS_RELEASED, c.cgroups_released,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_CGROUPS,
-			      c.untracked_cgroups, VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_SEGMENT_DROPS, c.seg_drops,
-			      VTEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTEL_A_CGROUP_STALE_EXITS,
-			      a->t.cg_stale_exits, VTEL_A_PAD))
-		goto out;
+	    nla_put_u32(msg, VTEL_A_VMS_LIVE, c->vms_live) ||
+	    nla_put_u32(msg, VTEL_A_VMS_RETIRED, c->vms_retired) ||
+	    nla_put_u32(msg, VTEL_A_VCPUS, c->vcpus) ||
+	    nla_put_u32(msg, VTEL_A_CGROUPS, c->cgroups) ||
+	    nla_put_u8(msg, VTEL_A_DESTROY_PROBE_DISABLED,
+		       probe.disabled) ||
+	    vtel_put_u64s(msg, attr, val, ARRAY_SIZE(attr)))
+		return -EMSGSIZE;
+	if (timings &&
+	    (vtel_put_times(msg, t) ||
+	     vtel_put_u64s(msg, tattr, tval, ARRAY_SIZE(tattr))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Answered from counters: no allocation but the reply, no walk. The host
+ * totals are exit timings like any VM's (with one VM, that VM's): only
+ * for callers with the read privilege.
+ */
+static int vtel_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtel_counters c;
+	struct vtel_totals t;
+	struct sk_buff *msg;
+	void *hdr;
+
+	vtel_view_host_totals(&t);
+	vtel_table_counters(&c);
+	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vtel_family, 0,
+				VTEL_CMD_GET_STATUS);
+	if (!hdr || vtel_put_status(msg, &c, &t, vtel_may_read(skb, NULL))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(msg, hdr);
-	kvfree(a);
 	return genlmsg_reply(msg, info);
-out:
-	nlmsg_free(msg);
-	kvfree(a);
-	return err;
 }
 
 /* A dump message's header, flagged if the tables changed mid-dump. */
@@ -586,7 +646,7 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	err = vtel_parse_sel(info->attrs, &sel, false, info->extack);
 	if (err)
 		return err;
-	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL);
+	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
 	err = vtel_agg_sel(a, &sel);
@@ -664,12 +724,12 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 			return -ENOENT;
 		}
 	}
-	d = vtel_kvzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
+	d = vtel_dump_alloc(sizeof(*d), cb->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	err = vtel_agg_sel(&d->agg, &sel);
 	if (err) {
-		kvfree(d);
+		vtel_dump_free(d);
 		vtel_set_gone_msg(cb->extack, &sel);
 		return err;
 	}
@@ -687,7 +747,7 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 /* Frees the snapshot a dump's start made (exits and cgroups dumps). */
 static int vtel_nl_done_exits(struct netlink_callback *cb)
 {
-	kvfree((void *)cb->args[0]);
+	vtel_dump_free((void *)cb->args[0]);
 	return 0;
 }
 
@@ -784,9 +844,10 @@ static int vtel_nl_start_cgroups(struct netlink_callback *cb)
 
 	if (!vtel_may_read(cb->skb, cb->extack))
 		return -EPERM;
-	d = vtel_kvmalloc(struct_size(d, e, vtel_view_cg_ids_max()), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
+	d = vtel_dump_alloc(struct_size(d, e, vtel_view_cg_ids_max()),
+			    cb->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	d->n = vtel_view_cg_ids(d->e, vtel_view_cg_ids_max());
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;

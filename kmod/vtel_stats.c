@@ -227,6 +227,19 @@ u64 vtel_stats_percentile(const struct vtel_stats *s, unsigned int per10k)
  * the sum does not fit in 64 bits both are halved first, which can round
  * the result up by at most 1 ppm.
  */
+/*
+ * The share of @part_ns, a part of the handling time, in guest plus
+ * handling time. The part and the total are read at different moments
+ * while exits are counted, so the part can exceed the total: clamp, do
+ * not wrap.
+ */
+u32 vtel_share_ppm(u64 part_ns, u64 handling_ns, u64 guest_ns)
+{
+	u64 rest = handling_ns > part_ns ? handling_ns - part_ns : 0;
+
+	return vtel_overhead_ppm(part_ns, rest + guest_ns);
+}
+
 u32 vtel_overhead_ppm(u64 handling_ns, u64 guest_ns)
 {
 	u64 total;

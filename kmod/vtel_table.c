@@ -33,6 +33,7 @@ static void vtel_table_tick_fn(struct work_struct *work)
 {
 	if (!READ_ONCE(vtel_table.live))
 		return;
+	WRITE_ONCE(vtel_table.tick_due, 1);
 	vtel_table_kick();
 	schedule_delayed_work(&vtel_table.tick, VTEL_TICK);
 }
@@ -57,11 +58,22 @@ void vtel_table_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
 	pc->handling_ns = 0;
 	pc->guest_ns = 0;
 	pc->split = (struct vtel_split){};
+	pc->slow_exits = 0;
+	pc->reason_overflow = 0;
 	pc->untracked_exits = 0;
 	pc->cg_stale_exits = 0;
 	memset(pc->untracked, 0, sizeof(pc->untracked));
 	/* Publish the zeroed counters before the generation readers check. */
 	smp_store_release(&pc->reset_gen, gen);
+}
+
+/* Records allocated in every pool; the worker alone changes this. */
+u32 vtel_table_records(void)
+{
+	return READ_ONCE(vtel_table.vm_pool.records) +
+	       READ_ONCE(vtel_table.vcpu_pool.records) +
+	       READ_ONCE(vtel_table.seg_pool.records) +
+	       READ_ONCE(vtel_table.cg_pool.records);
 }
 
 /* Some pool is below half its spare records; under the lock. */
@@ -143,6 +155,12 @@ int vtel_table_init(const struct vtel_limits *lim, work_func_t maintain)
 	l->spare_cgroups = clamp(l->spare_cgroups, 1U, l->max_cgroups);
 	l->max_addrs = min_t(u32, l->max_addrs, VTEL_ADDRS_MAX);
 	memset(&t->cnt, 0, sizeof(t->cnt));
+	memset(t->untracked, 0, sizeof(t->untracked));
+	t->nr_untracked = 0;
+	t->starved = 0;
+	t->tick_due = 0;
+	t->fold_wanted = 0;
+	t->seen_gen = U64_MAX;
 	t->next_vm_id = 0;
 	t->reset_gen = 0;
 	vtel_pool_init(&t->vm_pool, sizeof(struct vtel_vm),

@@ -46,9 +46,18 @@ struct vtel_table {
 	struct vtel_pool vm_pool, vcpu_pool, seg_pool, cg_pool;
 	u32 next_vm_id;
 	struct vtel_agg *evicted;	/* what evicted VMs left the host */
+	/* vCPUs that found no record, each counted once; under the lock. */
+	struct {
+		const void *vcpu, *vm;
+	} untracked[VTEL_UNTRACKED_KEYS];
+	u32 nr_untracked;
 
 	/* Maintenance: the worker's function, run on a kick and a tick. */
 	bool live;
+	int starved;			/* out of records; kicked once */
+	int tick_due;			/* the next run is the periodic one */
+	int fold_wanted;		/* a vCPU is at VTEL_VCPU_SEGS */
+	u64 seen_gen;			/* generation the views last caught up on */
 	struct work_struct work;
 	struct delayed_work tick;
 };
@@ -68,6 +77,17 @@ void vtel_table_exit(void);
 bool vtel_table_refill(void);
 bool vtel_table_pools_low(void);
 void vtel_table_kick(void);
+u32 vtel_table_records(void);
+
+/*
+ * Out of records: ask the worker once. It clears the flag when it made
+ * room, so a host at its limits does not run the worker on every exit.
+ */
+static inline void vtel_table_starve(void)
+{
+	if (!READ_ONCE(vtel_table.starved) && !xchg(&vtel_table.starved, 1))
+		vtel_table_kick();
+}
 
 /* Is a maintenance run already due? */
 static inline bool vtel_table_kick_pending(void)

@@ -166,6 +166,35 @@ int vtel_view_host(struct vtel_agg *a)
 	return 0;
 }
 
+/*
+ * The host's totals from the per-CPU counters alone, which see every exit
+ * (tracked, untracked and of evicted VMs): no walk, no lock, no
+ * allocation. Equal to vtel_view_host()'s totals.
+ */
+void vtel_view_host_totals(struct vtel_totals *t)
+{
+	u32 gen = READ_ONCE(vtel_table.reset_gen);
+	int cpu;
+
+	memset(t, 0, sizeof(*t));
+	for_each_possible_cpu(cpu) {
+		const struct vtel_pcpu *pc = per_cpu_ptr(vtel_table.pcpu, cpu);
+
+		/* Pairs with vtel_table_pcpu_reset(). */
+		if (smp_load_acquire(&pc->reset_gen) != gen)
+			continue;
+		t->exits += READ_ONCE(pc->exits);
+		t->handling_ns += READ_ONCE(pc->handling_ns);
+		t->guest_ns += READ_ONCE(pc->guest_ns);
+		t->slow_exits += READ_ONCE(pc->slow_exits);
+		t->reason_overflow += READ_ONCE(pc->reason_overflow);
+		t->untracked_exits += READ_ONCE(pc->untracked_exits);
+		t->cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
+		vtel_split_add(&t->split, &pc->split);
+	}
+	t->nr_vcpus = READ_ONCE(vtel_table.cnt.vcpus);
+}
+
 int vtel_view_vm(struct vtel_agg *a, u32 vm_id)
 {
 	struct vtel_vm *vm;

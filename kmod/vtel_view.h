@@ -12,6 +12,7 @@
 
 int vtel_view_host(struct vtel_agg *a);
 u64 vtel_view_split_missed(void);
+void vtel_view_host_totals(struct vtel_totals *t);
 int vtel_view_vm(struct vtel_agg *a, u32 vm_id);
 int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
 int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup);

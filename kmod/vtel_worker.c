@@ -18,6 +18,8 @@ typedef bool (*vtel_alive_fn)(u64 id);
 static vtel_changed_fn vtel_worker_changed;
 /* Does a cgroup still exist? */
 static vtel_alive_fn vtel_worker_cg_alive;
+/* The periodic checks of the KVM glue. */
+static vtel_changed_fn vtel_worker_tick;
 
 static bool vtel_worker_evict_one(void)
 {
@@ -38,23 +40,48 @@ static bool vtel_worker_evict_one(void)
 	return true;
 }
 
-/* Evict what is due, refill the pools, tell the views. */
+/* The views catch up, unless nothing changed since they last did. */
+static void vtel_worker_tell(vtel_changed_fn changed)
+{
+	struct vtel_counters c;
+
+	vtel_table_counters(&c);
+	if (!changed || c.generation == vtel_table.seen_gen)
+		return;
+	vtel_table.seen_gen = c.generation;
+	changed();
+}
+
+/*
+ * Evict what is due, refill the pools, tell the views. Removed cgroups
+ * are looked for on the periodic run only. A run that made no room
+ * leaves vtel_table.starved set, so starved vCPUs do not kick again.
+ */
 void vtel_worker_run(void)
 {
 	vtel_changed_fn changed = READ_ONCE(vtel_worker_changed);
 	vtel_alive_fn alive = READ_ONCE(vtel_worker_cg_alive);
-	bool evicted = false;	/* or released */
+	bool tick = xchg(&vtel_table.tick_due, 0);
+	u32 records = vtel_table_records();
+	bool freed = false;	/* evicted, released or folded */
 
+	vtel_vm_retire_dead();
 	vtel_table_refill();
 	/* Views and events see every VM before it can be evicted. */
-	if (changed)
-		changed();
+	vtel_worker_tell(changed);
 	while (vtel_worker_evict_one())
-		evicted = true;
-	if (alive && vtel_cg_release(alive))
-		evicted = true;
-	if (evicted && changed)
-		changed();
+		freed = true;
+	if (tick && alive && vtel_cg_release(alive))
+		freed = true;
+	if (tick && READ_ONCE(vtel_worker_tick))
+		vtel_worker_tick();
+	if (vtel_vm_fold_segs())
+		freed = true;
+	if (freed)
+		vtel_table_refill();
+	if (freed || vtel_table_records() > records)
+		WRITE_ONCE(vtel_table.starved, 0);
+	vtel_worker_tell(changed);
 }
 
 static void vtel_worker_fn(struct work_struct *work)
@@ -70,6 +97,11 @@ void vtel_worker_set_changed(void (*changed)(void))
 void vtel_worker_set_cg_alive(bool (*alive)(u64 id))
 {
 	vtel_worker_cg_alive = alive;
+}
+
+void vtel_worker_set_tick(void (*tick)(void))
+{
+	vtel_worker_tick = tick;
 }
 
 /* The tables for @lim, with every pool holding records. */

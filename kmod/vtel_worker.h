@@ -15,5 +15,6 @@ void vtel_worker_exit(void);
 void vtel_worker_run(void);
 void vtel_worker_set_changed(void (*changed)(void));
 void vtel_worker_set_cg_alive(bool (*alive)(u64 id));
+void vtel_worker_set_tick(void (*tick)(void));
 
 #endif /* _VTEL_WORKER_H */

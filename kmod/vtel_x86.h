@@ -80,10 +80,16 @@ static __always_inline unsigned int vtel_x86_svm_exit_reason(struct kvm_vcpu *vc
 	return vtel_svm_reason(code);
 }
 
+/* No VMREAD: KVM uses Hyper-V's enlightened VMCS (see vtel_x86.c). */
+extern int vtel_x86_vmread_off;
+unsigned int vtel_x86_vmread_failed(void);
+
 /*
  * The probe runs inside vmx_vcpu_run() with the vCPU's VMCS current, so
- * the exit reason is one VMREAD away. Run in the lab on Bochs's emulated
- * VMX (tests/lab/bochs.sh), not yet on real hardware.
+ * the exit reason is one VMREAD away (run in the lab on Bochs's emulated
+ * VMX, tests/lab/bochs.sh, not yet on real hardware). Unless KVM runs on
+ * Hyper-V with the enlightened VMCS, which is no VMCS for VMREAD: then
+ * the reason is unknown and counted as unavailable.
  */
 static __always_inline unsigned long vtel_x86_vmread(unsigned long field,
 						     bool *fail)
@@ -132,9 +138,11 @@ static __always_inline unsigned int vtel_x86_vmx_exit_reason(u64 *addr_key)
 	bool fail;
 	u32 basic;
 
+	if (unlikely(READ_ONCE(vtel_x86_vmread_off)))
+		return vtel_x86_vmread_failed();
 	reason = vtel_x86_vmread(VM_EXIT_REASON, &fail);
 	if (unlikely(fail))
-		return VTEL_REASON_UNKNOWN;
+		return vtel_x86_vmread_failed();
 	basic = reason & 0xffff;
 	if (unlikely(basic == EXIT_REASON_IO_INSTRUCTION ||
 		     basic == EXIT_REASON_EPT_VIOLATION ||

@@ -73,7 +73,9 @@ OPS = [
      'untracked-vcpus', 'untracked-exits', 'reason-overflow',
      'layout-errors', 'events-dropped', 'generation', 'cgroups',
      'cgroups-released', 'untracked-cgroups', 'segment-drops',
-     'cgroup-stale-exits'] + SPLIT + ['split-missed'], None),
+     'cgroup-stale-exits'] + SPLIT + ['split-missed', 'segment-folds',
+     'dumps-refused', 'destroy-probe-disabled', 'destroy-probe-missed',
+     'reason-unavailable'], None),
     ('get-vms', 'dump', [], ['vm-id', 'pid', 'comm', 'vm-state', 'vcpus',
      'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] + SPLIT +
      L2, None),

@@ -331,7 +331,84 @@ static void vtel_account_hist_slots(struct kunit *test)
 	}
 }
 
+/* An exit counted before a reset adds no time after it (issue 7, 11). */
+static void vtel_account_reset_during_exit(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc = vcpu(test, 1, 0);
+	struct vtel_totals t;
+	u64 now = 1000;
+
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	vtel_account_entry(pcpu(), vc, now, 0);
+	now += 100;
+	vtel_account_exit(pcpu(), vc, io, now, 0);
+	vtel_view_reset();
+	/* Slower than slow_ns: it would count as slow too. */
+	now += 5000000;
+	vtel_account_entry(pcpu(), vc, now, 0);
+
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 0);
+	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 0);
+	KUNIT_EXPECT_EQ(test, a->t.slow_exits, 0);
+	KUNIT_EXPECT_EQ(test, a->reason[io].timed, 0);
+	vtel_view_host_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.handling_ns, 0);
+	KUNIT_EXPECT_EQ(test, t.slow_exits, 0);
+	/* The next exit is timed as usual. */
+	exit_entry(vc, io, &now, 10, 20);
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
+	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 20);
+}
+
+/* GET_STATUS's totals, from the per-CPU counters, equal the summed view. */
+static void vtel_account_host_totals(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b), r;
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *v1, *v2;
+	struct vtel_totals t;
+	u64 now = 1;
+	int i;
+
+	v1 = vcpu(test, 1, 0);
+	v2 = vcpu(test, 2, 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	KUNIT_ASSERT_NOT_NULL(test, v2);
+	for (i = 0; i < 5; i++)
+		exit_entry(v1, io, &now, 10, 100);
+	exit_entry(v2, io, &now, 10, 3000000);		/* slow */
+	exit_entry(NULL, io, &now, 1, 1);		/* untracked */
+	for (r = 1, i = 0; r < vtel_reason_count() && i < VTEL_SEG_SLOTS + 2;
+	     r++, i++)
+		exit_entry(v2, r, &now, 1, 1);		/* 2 overflow */
+	vtel_vm_retire(KEY(1));
+	vtel_vm_retire(KEY(2));
+	vtel_worker_run();				/* evicts one */
+
+	vtel_view_host(a);
+	vtel_view_host_totals(&t);
+	KUNIT_EXPECT_EQ(test, counters().evicted_vms, 1);
+	KUNIT_EXPECT_EQ(test, t.exits, a->t.exits);
+	KUNIT_EXPECT_EQ(test, t.exits, 5 + 1 + 1 + VTEL_SEG_SLOTS + 2);
+	KUNIT_EXPECT_EQ(test, t.handling_ns, a->t.handling_ns);
+	KUNIT_EXPECT_EQ(test, t.guest_ns, a->t.guest_ns);
+	KUNIT_EXPECT_GE(test, t.slow_exits, 1);
+	KUNIT_EXPECT_EQ(test, t.slow_exits, a->t.slow_exits);
+	KUNIT_EXPECT_EQ(test, t.untracked_exits, 1);
+	KUNIT_EXPECT_GT(test, t.reason_overflow, 0);
+	KUNIT_EXPECT_EQ(test, t.reason_overflow, a->t.reason_overflow);
+	vtel_view_reset();
+	vtel_view_host_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.exits, 0);
+}
+
 static struct kunit_case vtel_account_cases[] = {
+	KUNIT_CASE(vtel_account_reset_during_exit),
+	KUNIT_CASE(vtel_account_host_totals),
 	KUNIT_CASE(vtel_account_one_vcpu),
 	KUNIT_CASE(vtel_account_time_split),
 	KUNIT_CASE(vtel_account_split_reset),

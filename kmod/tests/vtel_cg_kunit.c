@@ -13,8 +13,8 @@ static void vtel_cg_move_splits(struct kunit *test)
 	u64 t = 1;
 	int i;
 
-	v1 = vtel_vm_lookup_vcpu(KEY(101), KEY(1), 0);
-	v2 = vtel_vm_lookup_vcpu(KEY(201), KEY(2), 0);
+	v1 = vtel_vm_lookup_vcpu(KEY(101), KEY(1), 0, NULL);
+	v2 = vtel_vm_lookup_vcpu(KEY(201), KEY(2), 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, v1);
 	KUNIT_ASSERT_NOT_NULL(test, v2);
 	/* No segment yet: the exit is counted, as untracked. */
@@ -68,7 +68,7 @@ static void vtel_cg_lifetime(struct kunit *test)
 	struct vtel_cg_path p;
 	u64 t = 1;
 
-	v1 = vtel_vm_lookup_vcpu(KEY(101), KEY(1), 0);
+	v1 = vtel_vm_lookup_vcpu(KEY(101), KEY(1), 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, v1);
 	cg_path(&p, vm1, 2);
 	vtel_vm_set_cgroup(v1, &p);
@@ -77,7 +77,7 @@ static void vtel_cg_lifetime(struct kunit *test)
 
 	/* The VM goes and is evicted: the cgroup keeps its numbers. */
 	vtel_vm_retire(KEY(1));
-	v1 = vtel_vm_lookup_vcpu(KEY(301), KEY(3), 0);
+	v1 = vtel_vm_lookup_vcpu(KEY(301), KEY(3), 0, NULL);
 	vtel_vm_retire(KEY(3));
 	vtel_worker_run();
 	vtel_table_counters(&c);
@@ -107,7 +107,7 @@ static void vtel_cg_lifetime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 
 	/* Recreated at the same path it is a new id, and starts at zero. */
-	v1 = vtel_vm_lookup_vcpu(KEY(401), KEY(4), 0);
+	v1 = vtel_vm_lookup_vcpu(KEY(401), KEY(4), 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, v1);
 	p.id = 13;
 	p.ids[2] = 13;
@@ -117,7 +117,162 @@ static void vtel_cg_lifetime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
 }
 
+static const struct vtel_limits cg_lim = {
+	.max_vms = 4, .max_vcpus = 4, .max_segs = 64, .max_cgroups = 32,
+	.spare_vms = 4, .spare_vcpus = 16, .spare_cgroups = 32,
+	.retired_vms = 4,
+};
+
+/* The thread moves to cgroup @id (a child of the root), as the probe sees it. */
+static void move(struct vtel_vcpu *vc, u64 id)
+{
+	const u64 ids[] = { 1, id };
+	struct vtel_cg_path p;
+
+	cg_path(&p, ids, 1);
+	if (vtel_vm_cgroup_wanted(vc, id))
+		vtel_vm_set_cgroup(vc, &p);
+	vtel_vm_count_stale(pcpu(), vc, id);
+}
+
+static u64 own_exits(struct kunit *test, u64 id)
+{
+	struct vtel_agg *a = test->priv;
+
+	return vtel_view_cg(a, id, 1, false) ? 0 : a->t.exits;
+}
+
+/* 100 moves between two cgroups reuse two segments; counts stay exact. */
+static void vtel_cg_moves_reuse_segments(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_vcpu *vc;
+	u64 t = 1;
+	int i;
+
+	vtel_kunit_limits(test, &cg_lim);
+	vc = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	for (i = 0; i < 100; i++) {
+		move(vc, i % 2 ? 20 : 21);
+		exit_entry(vc, io, &t, 1, 1);
+		exit_entry(vc, io, &t, 1, 1);
+	}
+	KUNIT_EXPECT_EQ(test, vc->nr_segs, 2);
+	KUNIT_EXPECT_EQ(test, counters().segs, 2);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 20), 100);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 21), 100);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 0);
+}
+
+/* Beyond VTEL_VCPU_SEGS cgroups the oldest fold; nothing is lost. */
+static void vtel_cg_moves_bounded(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc;
+	u64 t = 1, sum = 0;
+	int i;
+
+	vtel_kunit_limits(test, &cg_lim);
+	vc = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	for (i = 0; i < 60; i++) {
+		move(vc, 20 + i % 20);
+		exit_entry(vc, io, &t, 1, 1);
+		/* The worker folds when asked; until then, stale. */
+		vtel_worker_run();
+		KUNIT_EXPECT_LE(test, vc->nr_segs, VTEL_VCPU_SEGS);
+	}
+	for (i = 0; i < 20; i++)
+		sum += own_exits(test, 20 + i);
+	KUNIT_EXPECT_EQ(test, sum, 60);
+	KUNIT_EXPECT_GT(test, counters().seg_folds, 0);
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 60);
+	KUNIT_EXPECT_EQ(test, a->reason[io].count, 60);
+	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 60);
+}
+
+static bool cg_alive_except_30(u64 id)
+{
+	return id != 30;
+}
+
+/* A vCPU that arrived while the cgroup pool was empty joins the view. */
+static void vtel_cg_retry_after_empty_pool(struct kunit *test)
+{
+	static const struct vtel_limits lim = {
+		.max_vms = 4, .max_vcpus = 4, .max_segs = 8, .max_cgroups = 1,
+		.spare_vms = 4, .spare_vcpus = 4, .spare_cgroups = 1,
+		.retired_vms = 4,
+	};
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_vcpu *v1, *v2;
+	u64 t = 1;
+	int i;
+
+	vtel_kunit_limits(test, &lim);
+	v1 = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	v2 = vtel_vcpu_get(pcpu(), KEY(201), KEY(2), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	KUNIT_ASSERT_NOT_NULL(test, v2);
+	move(v1, 30);
+	exit_entry(v1, io, &t, 1, 1);
+	/* The only cgroup record is taken: v2's cgroup 31 has none. */
+	move(v2, 31);
+	for (i = 0; i < 5; i++) {
+		exit_entry(v2, io, &t, 1, 1);
+		move(v2, 31);
+	}
+	KUNIT_EXPECT_EQ(test, counters().untracked_cgroups, 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 31), 0);
+	/* Cgroup 30 is removed; the worker frees and refills its record. */
+	KUNIT_EXPECT_TRUE(test, vtel_cg_release(cg_alive_except_30));
+	vtel_table_refill();
+	move(v2, 31);
+	exit_entry(v2, io, &t, 1, 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 31), 6);
+	KUNIT_EXPECT_EQ(test, v2->cg_id, 31);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 0);
+}
+
+/* An exit is stale only if counted in another cgroup's segment. */
+static void vtel_cg_stale_only_when_elsewhere(struct kunit *test)
+{
+	static const struct vtel_limits lim = {
+		.max_vms = 4, .max_vcpus = 4, .max_segs = 4, .max_cgroups = 4,
+		.spare_vms = 4, .spare_vcpus = 1, .spare_cgroups = 4,
+		.retired_vms = 4,
+	};
+	unsigned int io = vtel_svm_reason(0x7b);
+	struct vtel_vcpu *vc;
+	u64 t = 1;
+
+	vtel_kunit_limits(test, &lim);
+	vc = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	move(vc, 40);
+	exit_entry(vc, io, &t, 1, 1);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 0);
+	/* spare 1: no segment is free until the worker runs. */
+	move(vc, 41);
+	exit_entry(vc, io, &t, 1, 1);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 40), 2);
+	vtel_worker_run();
+	move(vc, 41);
+	exit_entry(vc, io, &t, 1, 1);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 41), 1);
+}
+
 static struct kunit_case vtel_cg_cases[] = {
+	KUNIT_CASE(vtel_cg_moves_reuse_segments),
+	KUNIT_CASE(vtel_cg_moves_bounded),
+	KUNIT_CASE(vtel_cg_retry_after_empty_pool),
+	KUNIT_CASE(vtel_cg_stale_only_when_elsewhere),
 	KUNIT_CASE(vtel_cg_move_splits),
 	KUNIT_CASE(vtel_cg_lifetime),
 	{}

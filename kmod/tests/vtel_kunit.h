@@ -48,6 +48,22 @@ static inline void vtel_kunit_exit(struct kunit *test)
 	vtel_worker_exit();
 }
 
+/* Starts the tables again with @lim instead of the suites' limits. */
+static inline void vtel_kunit_limits(struct kunit *test,
+				     const struct vtel_limits *lim)
+{
+	vtel_worker_exit();
+	KUNIT_ASSERT_EQ(test, vtel_worker_init(lim), 0);
+}
+
+static inline struct vtel_counters counters(void)
+{
+	struct vtel_counters c;
+
+	vtel_table_counters(&c);
+	return c;
+}
+
 static inline struct vtel_pcpu *pcpu(void)
 {
 	return per_cpu_ptr(vtel_table.pcpu, 0);
@@ -63,12 +79,11 @@ static inline void cg_path(struct vtel_cg_path *p, const u64 *ids, u32 level)
 }
 
 /* A vCPU whose thread is in the root cgroup, as the probes would see it. */
-static inline struct vtel_vcpu *vcpu(struct kunit *test, unsigned long vm,
-				     unsigned long id)
+static inline struct vtel_vcpu *vcpu_keys(const void *vcpu_key,
+					  const void *vm_key, u32 id)
 {
 	static const u64 cg_root[] = { 1 };
-	struct vtel_vcpu *vc = vtel_vm_lookup_vcpu(KEY(vm * 100 + id),
-						   KEY(vm), id);
+	struct vtel_vcpu *vc = vtel_vcpu_get(pcpu(), vcpu_key, vm_key, id);
 	struct vtel_cg_path p;
 
 	if (vc && vc->cg_id != 1) {
@@ -76,6 +91,12 @@ static inline struct vtel_vcpu *vcpu(struct kunit *test, unsigned long vm,
 		vtel_vm_set_cgroup(vc, &p);
 	}
 	return vc;
+}
+
+static inline struct vtel_vcpu *vcpu(struct kunit *test, unsigned long vm,
+				     unsigned long id)
+{
+	return vcpu_keys(KEY(vm * 100 + id), KEY(vm), id);
 }
 
 /* One exit of @reason at @t handled for @handling ns after @guest ns. */

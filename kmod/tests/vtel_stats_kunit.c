@@ -631,7 +631,20 @@ static void vtel_stats_test_overhead(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtel_overhead_ppm(U64_MAX, U64_MAX / 1000), 999000U);
 }
 
+/* A category's time read after the total it is part of: no wrap. */
+static void vtel_stats_test_share(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vtel_share_ppm(0, 0, 0), 0U);
+	KUNIT_EXPECT_EQ(test, vtel_share_ppm(250, 500, 500), 250000U);
+	KUNIT_EXPECT_EQ(test, vtel_share_ppm(500, 500, 0), 1000000U);
+	/* The part grew past the total between the two reads. */
+	KUNIT_EXPECT_EQ(test, vtel_share_ppm(300, 200, 700), 300000U);
+	KUNIT_EXPECT_EQ(test, vtel_share_ppm(300, 200, 0), 1000000U);
+	KUNIT_EXPECT_LE(test, vtel_share_ppm(U64_MAX, 1, 1), 1000000U);
+}
+
 static struct kunit_case vtel_stats_cases[] = {
+	KUNIT_CASE(vtel_stats_test_share),
 	KUNIT_CASE(vtel_stats_test_bucket_small),
 	KUNIT_CASE(vtel_stats_test_bucket_bounds),
 	KUNIT_CASE(vtel_stats_test_bucket_pow2),

@@ -35,7 +35,11 @@
  * activity: VTEL_CMD_GET_VMS, GET_VCPUS, GET_CGROUPS, GET_VIEW and GET_EXITS need
  * CAP_PERFMON or CAP_SYS_ADMIN unless the module parameter
  * unprivileged_read is set. VTEL_CMD_RESET and VTEL_CMD_SET_CONFIG need
- * CAP_NET_ADMIN (GENL_ADMIN_PERM). GET_STATUS and GET_CONFIG are open.
+ * CAP_NET_ADMIN (GENL_ADMIN_PERM). GET_STATUS and GET_CONFIG are open,
+ * but GET_STATUS leaves out the host's exit totals (VTEL_A_EXITS through
+ * VTEL_A_SLOW_EXITS, VTEL_A_UNTRACKED_EXITS, VTEL_A_REASON_OVERFLOW,
+ * VTEL_A_CGROUP_STALE_EXITS) for callers without that privilege: with one
+ * VM running they are that VM's timings.
  *
  * Time split. Every nanosecond of a vCPU between its first kvm_entry and
  * its last kvm_exit is in exactly one of five buckets (see
@@ -73,7 +77,14 @@
  *              VTEL_A_SEGMENT_DROPS, VTEL_A_CGROUP_STALE_EXITS,
  *              the time split (VTEL_A_KVM_NS, VTEL_A_VMM_NS, VTEL_A_WAIT_NS,
  *              VTEL_A_IDLE_NS, VTEL_A_POLL_NS, VTEL_A_WAIT_PPM) and
- *              VTEL_A_SPLIT_MISSED
+ *              VTEL_A_SPLIT_MISSED,
+ *              VTEL_A_SEGMENT_FOLDS, VTEL_A_DUMPS_REFUSED,
+ *              VTEL_A_DESTROY_PROBE_DISABLED, VTEL_A_DESTROY_PROBE_MISSED,
+ *              VTEL_A_REASON_UNAVAILABLE
+ *    The host totals are the per-CPU counters: no walk, no allocation.
+ *    VTEL_A_UNTRACKED_VMS and VTEL_A_UNTRACKED_VCPUS count each VM and
+ *    vCPU that found no record once (up to 256 at a time, then per
+ *    sighting).
  *
  * VTEL_CMD_GET_VMS (dump)
  *    request:  nothing
@@ -316,6 +327,11 @@ enum vtel_attr {
 	VTEL_A_POLL_NS,			/* u64: halt polling, part of idle */
 	VTEL_A_WAIT_PPM,		/* u32: wait / (guest + kvm + vmm + wait) */
 	VTEL_A_SPLIT_MISSED,		/* u64: time marks with no vCPU in an exit */
+	VTEL_A_SEGMENT_FOLDS,		/* u64: oldest segments of a vCPU folded */
+	VTEL_A_DUMPS_REFUSED,		/* u64: dumps refused, too many held */
+	VTEL_A_DESTROY_PROBE_DISABLED,	/* u8: VM destruction probe disarmed */
+	VTEL_A_DESTROY_PROBE_MISSED,	/* u64: VM destructions the probe missed */
+	VTEL_A_REASON_UNAVAILABLE,	/* u64: exits whose reason could not be read */
 
 	__VTEL_A_MAX
 };
