@@ -182,7 +182,8 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 	no_room = !vtel_pool_has_free(&vtel_table.vcpu_pool) ||
 		  (!vm && !vtel_pool_has_free(&vtel_table.vm_pool));
 	/* The per-CPU memo: this vCPU was counted as untracked already. */
-	if (no_room && vtel_table.nr_untracked && untracked == vcpu_key) {
+	if (no_room && READ_ONCE(vtel_table.nr_untracked) &&
+	    untracked == vcpu_key) {
 		vtel_table_starve();
 		return NULL;
 	}
@@ -197,7 +198,7 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 		vm = vtel_vm_create(vm_key);
 	vc = vm ? vtel_pool_get(&vtel_table.vcpu_pool) : NULL;
 	if (!vc) {
-		vtel_untracked_note(vcpu_key, vm_key, vm != NULL);
+		vtel_untracked_note(vcpu_key, vm_key, !!vm);
 		goto out;
 	}
 	vtel_untracked_forget(vcpu_key, vm_key);
@@ -381,6 +382,10 @@ static bool vtel_vm_fold_one(struct vtel_vcpu *vc, struct list_head *freed)
 	} else {
 		oldest->cg = NULL;
 		oldest->cg_id = 0;
+		/* Re-linked below: no reader may still be on its old place. */
+		raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
+		synchronize_rcu();
+		raw_spin_lock_irqsave(&vtel_table.lock, flags);
 		list_add_rcu(&oldest->vcpu_node, &vc->segs);
 	}
 	vtel_table.cnt.seg_folds++;
@@ -633,6 +638,7 @@ void vtel_vm_free_all(void)
 {
 	struct vtel_vm *vm, *tvm;
 
+	irq_work_sync(&vtel_vm_retire_work);
 	list_for_each_entry_safe(vm, tvm, &vtel_table.vms, node) {
 		list_del(&vm->node);
 		vtel_vm_free(vm);
