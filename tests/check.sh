@@ -159,6 +159,14 @@ for k in $KVERS; do
 			$( (tests/lab/perf-files.sh $perf_root;
 			    tests/lab/prog-files.sh bpftrace) | sort -u)
 		# shellcheck disable=SC2046
+		run_suite "lab-nodebugfs-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/nodebugfs.sh --cmdline debugfs=off \
+			--vtel-ko "build/$k/vtel.ko" --timeout 300 \
+			--extra $(tests/lab/ynl-files.sh)
+		run_suite "lab-limits-$k" tests/lab/run.sh --kver "$k" \
+			--script tests/lab/limits.sh --vtel-ko "build/$k/vtel.ko" \
+			--timeout 400 --extra build/vtel/static/vtel
+		# shellcheck disable=SC2046
 		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/lab/perf-oracle.sh \
 			--vtel-ko "build/$k/vtel.ko" --timeout 300 \

@@ -44,7 +44,7 @@ kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0 cmdline=
 backend=${LAB_BACKEND:-qemu}
 extras=()
 
-usage() { sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do

@@ -8,6 +8,8 @@ oracles vtel did not write: KVM's per-vCPU statistics and the guest's work
 module parameters given to insmod and the values just set.
 
     ynl-check.py SPEC YNL_DIR            run the checks (TAP-like lines)
+    ynl-check.py --park SPEC YNL_DIR     the dump-memory checks (issue 7):
+                                         100 dumps left unread
     ynl-check.py --list-modules YNL_DIR  print the Python files it imports
 """
 import errno
@@ -246,6 +248,73 @@ def main(spec, ynl_dir):
     return 1 if failed else 0
 
 
+DUMPS_MAX = 64		# the bound vtel documents (netlink.rst)
+PARKED = 100
+SNAPSHOT_MIN = 50000	# bytes an exits snapshot takes at least
+
+
+def park(spec, ynl_dir):
+    """Start PARKED get-exits dumps from a memory cgroup and read none:
+    each holds its snapshot. They must be charged to the cgroup and at
+    most DUMPS_MAX may be held; the rest are refused with EBUSY."""
+    import socket
+    import struct
+    sys.path.insert(0, ynl_dir)
+    from lib import YnlFamily
+    from lib.ynl import Netlink
+
+    root = '/sys/fs/cgroup'
+    with open(root + '/cgroup.subtree_control', 'w') as f:
+        f.write('+memory')
+    cg = root + '/park'
+    os.makedirs(cg, exist_ok=True)
+    with open(cg + '/cgroup.procs', 'w') as f:
+        f.write(str(os.getpid()))
+    fam = YnlFamily(spec, '')
+    msg = fam._encode_message(fam.ops['get-exits'], {},
+                              [Netlink.NLM_F_DUMP], 1)
+
+    def current():
+        with open(cg + '/memory.current') as f:
+            return int(f.read())
+    # Sockets first, so that only the snapshots are measured.
+    socks = [socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                           Netlink.NETLINK_GENERIC) for _ in range(PARKED)]
+    m0 = current()
+    for s in socks:
+        s.send(msg)
+    m1 = current()
+    ok = busy = other = 0
+    for s in socks:
+        data = s.recv(65536)
+        _, typ = struct.unpack_from('IH', data)
+        if typ == Netlink.NLMSG_ERROR:
+            err = -struct.unpack_from('i', data, 16)[0]
+            if err == errno.EBUSY:
+                busy += 1
+            else:
+                other += 1
+                print('# dump error %d' % err)
+        else:
+            ok += 1
+    per = (m1 - m0) // max(ok, 1)
+    print('# %d dumps parked: %d held, %d refused (EBUSY), %d other; '
+          'memory.current +%d bytes, %d per held dump' %
+          (PARKED, ok, busy, other, m1 - m0, per))
+    eq('park-held-bounded', ok, DUMPS_MAX)
+    eq('park-refused-ebusy', busy, PARKED - DUMPS_MAX)
+    tap('park-charged-to-memcg', per >= SNAPSHOT_MIN,
+        '%d bytes per held dump, want >= %d' % (per, SNAPSHOT_MIN))
+    st = fam.do('get-status', {})
+    eq('park-refused-counted', st.get('dumps-refused'), PARKED - DUMPS_MAX)
+    for s in socks:
+        s.close()
+    # Once they are gone, dumps work again.
+    r = step('park-dump-after', lambda: fam.dump('get-exits', {}))
+    tap('park-dump-after-works', r is not None, 'no reply')
+    return 1 if failed else 0
+
+
 def list_modules(ynl_dir):
     """Import what main() imports and print every file Python loaded."""
     sys.path.insert(0, ynl_dir)
@@ -262,4 +331,6 @@ if __name__ == '__main__':
     if sys.argv[1] == '--list-modules':
         list_modules(sys.argv[2])
         sys.exit(0)
+    if sys.argv[1] == '--park':
+        sys.exit(park(sys.argv[2], sys.argv[3]))
     sys.exit(main(sys.argv[1], sys.argv[2]))
