@@ -109,7 +109,7 @@ t_eq lim-moves-no-stale "$(sval cgroup_stale_exits)" 0
 # Many cgroups: a vCPU keeps a bounded number of segments, nothing is lost.
 mkdir -p $CG/mv3 $CG/mv4 $CG/mv5 $CG/mv6 $CG/mv7 $CG/mv8 $CG/mv9 $CG/mv10 $CG/mv11 $CG/mv12
 seg0=$(sval segments)
-incg_bg mv1 mw.out --loop 9 --io 100 --cpuid 10; mp=$!
+incg_bg mv1 mw.out --loop 16 --io 100 --cpuid 10; mp=$!
 sleep 1
 for round in 1 2 3; do
 	for c in 1 2 3 4 5 6 7 8 9 10 11 12; do echo $mp >$CG/mv$c/cgroup.procs; usleep 30000; done
@@ -117,7 +117,8 @@ done
 wait $mp
 sleep 0.5
 sum=0
-for c in 1 2 3 4 5 6 7 8 9 10 11 12; do sum=$((sum + $(own mv$c))); done
+# A cgroup the VMM never reached (it ended first) has no row: 0.
+for c in 1 2 3 4 5 6 7 8 9 10 11 12; do x=$(own mv$c); sum=$((sum + ${x:-0})); done
 say "12 cgroups: segments $(( $(sval segments) - seg0 )) for this vCPU, drops $(sval segment_drops)"
 t_le lim-many-cgroups-bounded-segments "$(( $(sval segments) - seg0 ))" 9
 t_eq lim-many-cgroups-sum-exact "$((sum - a - b))" "$(sumf exits <mw.out)"
