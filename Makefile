@@ -73,6 +73,16 @@ build/%/vtel.ko: build/%/Kbuild FORCE
 
 modules-all: $(foreach k,$(KVERS),build/$(k)/vtel.ko)
 
+# vtel.ko with the hot-path microbenchmark (kmod/vtel_bench.c), for
+# tests/bench.sh and the smoke test; its own build dir, same sources.
+build/bench/%/vtel-bench.ko: build/%/Kbuild FORCE
+	@mkdir -p build/bench/$*
+	@cp -a build/$*/Kbuild build/$*/include build/$*/kmod build/bench/$*/
+	+$(subst M=$(REPO)/build/$*,M=$(REPO)/build/bench/$*,$(call kmake,$*)) \
+		VTEL_BENCH=1 W=1 modules 2>&1 | tee build/bench/$*/build.log
+	@! grep -E 'warning:|error:' build/bench/$*/build.log
+	@cp build/bench/$*/vtel.ko $@
+
 sparse: $(foreach k,$(KVERS),build/$(k)/Kbuild)
 	+@$(foreach k,$(KVERS),\
 		$(call kmake,$(k)) C=2 modules 2>&1 | tee build/$(k)/sparse.log; \

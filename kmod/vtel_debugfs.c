@@ -207,10 +207,12 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	struct vtel_counters c;
 	struct vtel_totals t;
 	struct vtel_times tm;
+	struct vtel_memory mem;
 
 	vtel_view_host_totals(&t);
 	vtel_times_make(&tm, t.guest_ns, t.handling_ns, &t.split);
 	vtel_table_counters(&c);
+	vtel_table_memory(&mem);
 	seq_printf(m, "version %s\n", VTEL_VERSION);
 	seq_printf(m, "attached %d\n", vtel_hook_attached());
 	seq_printf(m, "vendor %s\n", vtel_hook_vendor());
@@ -247,6 +249,13 @@ static int vtel_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "poll_ns %llu\n", tm.poll_ns);
 	seq_printf(m, "wait_ppm %u\n", vtel_times_wait_ppm(&tm));
 	seq_printf(m, "split_missed %llu\n", vtel_view_split_missed());
+	seq_printf(m, "mem_vm_record %zu\n", mem.vm);
+	seq_printf(m, "mem_vcpu_record %zu\n", mem.vcpu);
+	seq_printf(m, "mem_seg_record %zu\n", mem.seg);
+	seq_printf(m, "mem_cg_record %zu\n", mem.cg);
+	seq_printf(m, "mem_pcpu %zu\n", mem.pcpu);
+	seq_printf(m, "mem_fixed %zu\n", mem.fixed);
+	seq_printf(m, "mem_total %llu\n", mem.total);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_summary);

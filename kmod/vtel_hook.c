@@ -316,6 +316,15 @@ void vtel_hook_check(void)
 	}
 }
 
+#ifdef VTEL_BENCH
+void vtel_hook_bench_probes(void (**exit)(VTEL_KVM_EXIT_PROTO),
+			    void (**entry)(VTEL_KVM_ENTRY_PROTO))
+{
+	*exit = vtel_probe_exit;
+	*entry = vtel_probe_entry;
+}
+#endif
+
 /* Attaches at once if kvm is already loaded: the notifier replays it. */
 int vtel_hook_init(void)
 {

@@ -20,4 +20,13 @@ struct vtel_hook_probe {
 struct vtel_hook_probe vtel_hook_probe_state(void);
 void vtel_hook_check(void);
 
+#ifdef VTEL_BENCH
+#include <linux/kvm_host.h>
+#include "vtel_compat.h"
+
+/* The probes themselves, for vtel_bench.c. */
+void vtel_hook_bench_probes(void (**exit)(VTEL_KVM_EXIT_PROTO),
+			    void (**entry)(VTEL_KVM_ENTRY_PROTO));
+#endif
+
 #endif /* _VTEL_HOOK_H */

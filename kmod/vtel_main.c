@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "vtel_bench.h"
 #include "vtel_cgroup.h"
 #include "vtel_debugfs.h"
 #include "vtel_hook.h"
@@ -92,6 +93,7 @@ static int __init vtel_init(void)
 	err = vtel_hook_init();
 	if (err)
 		goto err_netlink;
+	vtel_bench_init();
 	return 0;
 
 err_netlink:
@@ -109,6 +111,7 @@ err_worker:
 
 static void __exit vtel_exit(void)
 {
+	vtel_bench_exit();
 	vtel_hook_exit();
 	vtel_worker_stop();
 	vtel_worker_set_changed(NULL);

@@ -47,6 +47,38 @@ void vtel_table_counters(struct vtel_counters *c)
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 }
 
+/* A record as kvzalloc() allocates it: rounded up to its slab or pages. */
+static size_t vtel_alloc_size(size_t size)
+{
+	return kmalloc_size_roundup(size);
+}
+
+/* The module's memory: records as allocated, per-CPU and fixed state. */
+void vtel_table_memory(struct vtel_memory *m)
+{
+	struct vtel_table *t = &vtel_table;
+	unsigned long flags;
+
+	m->vm = vtel_alloc_size(t->vm_pool.size);
+	m->vcpu = vtel_alloc_size(t->vcpu_pool.size);
+	m->seg = vtel_alloc_size(t->seg_pool.size);
+	m->cg = vtel_alloc_size(t->cg_pool.size);
+	m->pcpu = sizeof(struct vtel_pcpu);
+	m->fixed = vtel_alloc_size((sizeof(struct hlist_head) <<
+				    t->vm_bits)) +
+		   vtel_alloc_size((sizeof(struct hlist_head) <<
+				    t->vcpu_bits)) +
+		   vtel_alloc_size((sizeof(struct hlist_head) << t->cg_bits)) +
+		   vtel_alloc_size(sizeof(*t->evicted));
+	raw_spin_lock_irqsave(&t->lock, flags);
+	m->total = (u64)t->vm_pool.records * m->vm +
+		   (u64)t->vcpu_pool.records * m->vcpu +
+		   (u64)t->seg_pool.records * m->seg +
+		   (u64)t->cg_pool.records * m->cg;
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+	m->total += (u64)m->pcpu * num_possible_cpus() + m->fixed;
+}
+
 const struct vtel_limits *vtel_table_limits(void)
 {
 	return &vtel_table.lim;

@@ -64,6 +64,14 @@ struct vtel_table {
 
 extern struct vtel_table vtel_table;
 
+/* Bytes: one record of each kind as allocated, and everything held. */
+struct vtel_memory {
+	size_t vm, vcpu, seg, cg;
+	size_t pcpu;			/* per possible CPU */
+	size_t fixed;			/* hashes and the evicted totals */
+	u64 total;			/* records in use and spare, included */
+};
+
 static inline struct hlist_head *vtel_table_bucket(struct hlist_head *h,
 						   unsigned int bits, u64 key)
 {
@@ -96,6 +104,7 @@ static inline bool vtel_table_kick_pending(void)
 }
 
 void vtel_table_counters(struct vtel_counters *c);
+void vtel_table_memory(struct vtel_memory *m);
 const struct vtel_limits *vtel_table_limits(void);
 void vtel_table_pcpu_reset(struct vtel_pcpu *pc, u32 gen);
 

@@ -185,6 +185,16 @@ for s in $vmx_suites; do
 	tally "$s" "$vmx_t0"
 done
 
+echo "== hot-path microbenchmark, once (a smoke test: time is not asserted)"
+t0=$(date +%s)
+bk=$(for k in $KVERS; do echo "$k"; done | grep "^6\.12\." | head -n 1)
+if [ -n "$bk" ] && run_one "bench-build-$bk" make -s "build/bench/$bk/vtel-bench.ko"; then
+	run_suite "lab-bench-smoke-$bk" tests/lab/run.sh --kver "$bk" \
+		--script tests/lab/bench-smoke.sh --no-vtel \
+		--extra "build/bench/$bk/vtel-bench.ko"
+fi
+echo "== microbenchmark smoke test took $(( $(date +%s) - t0 ))s"
+
 echo "== CLI against the module in the lab"
 run_suite cli-lab tools/vtel/tests/lab.sh
 
