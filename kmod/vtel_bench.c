@@ -30,15 +30,6 @@
 #define VTEL_BENCH_CHUNK	1000
 #define VTEL_BENCH_MAX		10000000
 
-struct vtel_bench_pair {
-	void (*exit)(VTEL_KVM_EXIT_PROTO);
-	void (*entry)(VTEL_KVM_ENTRY_PROTO);
-};
-
-static DEFINE_MUTEX(vtel_bench_mutex);
-static struct dentry *vtel_bench_file;
-static char vtel_bench_result[128];
-
 static noinline void notrace vtel_bench_empty_exit(VTEL_KVM_EXIT_PROTO)
 {
 }
@@ -47,12 +38,22 @@ static noinline void notrace vtel_bench_empty_entry(VTEL_KVM_ENTRY_PROTO)
 {
 }
 
+/* Probes of the same types as the real ones, which the bench calls. */
+struct vtel_bench_pair {
+	typeof(vtel_bench_empty_exit) *exit;
+	typeof(vtel_bench_empty_entry) *entry;
+};
+
+static DEFINE_MUTEX(vtel_bench_mutex);
+static struct dentry *vtel_bench_file;
+static char vtel_bench_result[128];
+
 /* @n pairs of @p on @vcpu with IRQs off: the elapsed ns. */
 static u64 vtel_bench_chunk(const struct vtel_bench_pair *p,
 			    struct kvm_vcpu *vcpu, unsigned int n)
 {
-	void (*ex)(VTEL_KVM_EXIT_PROTO) = READ_ONCE(p->exit);
-	void (*en)(VTEL_KVM_ENTRY_PROTO) = READ_ONCE(p->entry);
+	typeof(p->exit) ex = READ_ONCE(p->exit);
+	typeof(p->entry) en = READ_ONCE(p->entry);
 	unsigned long flags;
 	unsigned int i;
 	u64 t;
@@ -61,7 +62,7 @@ static u64 vtel_bench_chunk(const struct vtel_bench_pair *p,
 	t = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		ex(NULL, vcpu, VTEL_ISA_SVM);
-		en(VTEL_KVM_ENTRY_ARGS(NULL, vcpu));
+		vtel_kvm_entry_call(en, NULL, vcpu);
 	}
 	t = ktime_get_ns() - t;
 	local_irq_restore(flags);

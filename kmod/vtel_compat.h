@@ -23,10 +23,10 @@
 	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0))
 #define VTEL_KVM_ENTRY_PROTO	void *data, struct kvm_vcpu *vcpu, \
 				bool force_immediate_exit
-#define VTEL_KVM_ENTRY_ARGS(data, vcpu)	(data), (vcpu), false
+#define vtel_kvm_entry_call(fn, data, vcpu)	fn(data, vcpu, false)
 #else
 #define VTEL_KVM_ENTRY_PROTO	void *data, struct kvm_vcpu *vcpu
-#define VTEL_KVM_ENTRY_ARGS(data, vcpu)	(data), (vcpu)
+#define vtel_kvm_entry_call(fn, data, vcpu)	fn(data, vcpu)
 #endif
 
 #define VTEL_KVM_EXIT_PROTO	void *data, struct kvm_vcpu *vcpu, u32 isa
