@@ -419,7 +419,8 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	}
 	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path "
-		 VTEL_SPLIT_COLS "\n");
+		 VTEL_SPLIT_COLS);
+	seq_puts(m, " rollup_kvm_ns rollup_vmm_ns rollup_wait_ns rollup_idle_ns rollup_poll_ns rollup_overhead_ppm\n");
 	n = vtel_view_cg_ids(e, max);
 	for (i = 0; i < n; i++) {
 		struct vtel_totals own = {}, all = {};
@@ -436,7 +437,9 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 			   all.exits, all.handling_ns, all.guest_ns, path);
 		/* The cgroup's own split, as its other unprefixed columns. */
 		vtel_seq_split(m, own.guest_ns, own.handling_ns, &own.split, &tm);
-		seq_putc(m, '\n');
+		/* ... then that of the cgroup and its descendants. */
+		vtel_seq_split(m, all.guest_ns, all.handling_ns, &all.split, &tm);
+		seq_printf(m, " %u\n", vtel_times_overhead_ppm(&tm));
 	}
 	kfree(path);
 	kvfree(e);

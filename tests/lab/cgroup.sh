@@ -54,6 +54,14 @@ a=$(( $(own tenant-a/vm1) + $(own tenant-a/vm2) ))
 t_eq cg-tenant-a-rollup "$(rollup tenant-a)" "$a"
 t_eq cg-tenant-a-own-zero "$(own tenant-a)" 0
 t_eq cg-tenant-b-rollup-is-own "$(rollup tenant-b)" "$(own tenant-b)"
+# The rollup's time split (columns 15-18) is its children's own (10-13).
+col() { awk -v p="/$1" -v c="$2" '$9 == p { print $c }' $DBG/cgroups; }
+for i in 0 1 2 3; do
+	t_eq "cg-tenant-a-rollup-split-$i" "$(col tenant-a $((15 + i)))" \
+		"$(( $(col tenant-a/vm1 $((10 + i))) + $(col tenant-a/vm2 $((10 + i))) ))"
+done
+t_eq cg-tenant-b-rollup-vmm-is-own "$(col tenant-b 16)" "$(col tenant-b 11)"
+t_gt cg-tenant-a-rollup-vmm "$(col tenant-a 16)" 0
 r=$("$Q" -p /tenant-a)
 say "netlink /tenant-a: $r"
 t_eq cg-netlink-path-rollup "$(echo "$r" | awk '{ print $5 }')" "$a"
