@@ -129,52 +129,100 @@ echo "== lab end-to-end"
 # cli-lab suite below reports a build failure).
 stress_extra=build/nlfuzz/vtel-nlfuzz
 make -s -C tools/vtel static >/dev/null 2>&1 && stress_extra="$stress_extra build/vtel/static/vtel"
-for k in $KVERS; do
-	if [ -f "build/$k/vtel.ko" ]; then
-		run_suite "lab-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/e2e.sh --vtel-ko "build/$k/vtel.ko"
-		run_suite "lab-nlfuzz-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/nlfuzz.sh --vtel-ko "build/$k/vtel.ko" \
-			--extra build/nlfuzz/vtel-nlfuzz
-		run_suite "lab-cgroup-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
-			--extra build/nlfuzz/vtel-nlfuzz
-		run_suite "lab-timesplit-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/timesplit.sh --vtel-ko "build/$k/vtel.ko"
-		perf_root=
-		[ "$k" != "$sid_kver" ] || perf_root=$SID/root
-		# shellcheck disable=SC2046
-		run_suite "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
-			--timeout 300 --extra $(tests/lab/ynl-files.sh)
-		# shellcheck disable=SC2086
-		run_suite "lab-stress-$k" tests/lab/run.sh --kver "$k" \
+# One lab suite, output to its log: the lab runs in two streams (below).
+lab_one() {
+	local name=$1 t=$SECONDS; shift
+	echo "$name" >>"$LOG/lab-$k.suites"
+	"$@" >"$LOG/$name.log" 2>&1
+	echo $((SECONDS - t)) >"$LOG/$name.secs"
+	echo "LAB $name done at $((SECONDS - lab_t0))s" >&2
+}
+
+# Every QEMU lab suite of kernel $1.
+lab_kernel() {
+	local k=$1 perf_root=
+	: >"$LOG/lab-$k.suites"
+	if [ ! -f "build/$k/vtel.ko" ]; then
+		echo "lab-$k" >"$LOG/lab-$k.suites"
+		echo "lab-$k: 0 passed, 1 failed (no vtel.ko)" >"$LOG/lab-$k.log"
+		return
+	fi
+	lab_one "lab-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/e2e.sh --vtel-ko "build/$k/vtel.ko"
+	lab_one "lab-nlfuzz-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/nlfuzz.sh --vtel-ko "build/$k/vtel.ko" \
+		--extra build/nlfuzz/vtel-nlfuzz
+	lab_one "lab-cgroup-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/cgroup.sh --vtel-ko "build/$k/vtel.ko" \
+		--extra build/nlfuzz/vtel-nlfuzz
+	lab_one "lab-timesplit-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/timesplit.sh --vtel-ko "build/$k/vtel.ko"
+	perf_root=
+	[ "$k" != "$sid_kver" ] || perf_root=$SID/root
+	# shellcheck disable=SC2046
+	lab_one "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
+		--timeout 300 --extra $(tests/lab/ynl-files.sh)
+	# Stress on the Debian 12 kernels (and the debug kernel, below).
+	# shellcheck disable=SC2086
+	[ "$k" = "$sid_kver" ] ||
+		lab_one "lab-stress-$k" tests/lab/run.sh --kver "$k" \
 			--script tests/debug/stress.sh --vtel-ko "build/$k/vtel.ko" \
 			--timeout 900 --quiet --extra $stress_extra
-		# shellcheck disable=SC2046
-		# bpftrace and its LLVM need more guest RAM.
-		run_suite "lab-trace-$k" env LAB_MEM=3072 tests/lab/run.sh --kver "$k" \
-			--script tests/lab/trace.sh --vtel-ko "build/$k/vtel.ko" \
-			--timeout 600 --quiet --extra build/vtel/static/vtel \
-			$( (tests/lab/perf-files.sh $perf_root;
-			    tests/lab/prog-files.sh bpftrace) | sort -u)
-		# shellcheck disable=SC2046
-		run_suite "lab-nodebugfs-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/nodebugfs.sh --cmdline debugfs=off \
-			--vtel-ko "build/$k/vtel.ko" --timeout 300 \
-			--extra $(tests/lab/ynl-files.sh)
-		run_suite "lab-limits-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/limits.sh --vtel-ko "build/$k/vtel.ko" \
-			--timeout 400 --extra build/vtel/static/vtel
-		# shellcheck disable=SC2046
-		run_suite "lab-perf-$k" tests/lab/run.sh --kver "$k" \
-			--script tests/lab/perf-oracle.sh \
-			--vtel-ko "build/$k/vtel.ko" --timeout 300 \
-			--extra $(tests/lab/perf-files.sh $perf_root)
-	else
-		fail "lab-$k: no vtel.ko"
-	fi
+	# shellcheck disable=SC2046
+	# bpftrace and its LLVM need more guest RAM.
+	lab_one "lab-trace-$k" env LAB_MEM=3072 tests/lab/run.sh --kver "$k" \
+		--script tests/lab/trace.sh --vtel-ko "build/$k/vtel.ko" \
+		--timeout 600 --quiet --extra build/vtel/static/vtel \
+		$( (tests/lab/perf-files.sh $perf_root;
+		    tests/lab/prog-files.sh bpftrace) | sort -u)
+	# shellcheck disable=SC2046
+	lab_one "lab-nodebugfs-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/nodebugfs.sh --cmdline debugfs=off \
+		--vtel-ko "build/$k/vtel.ko" --timeout 300 \
+		--extra $(tests/lab/ynl-files.sh)
+	lab_one "lab-limits-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/limits.sh --vtel-ko "build/$k/vtel.ko" \
+		--timeout 400 --extra build/vtel/static/vtel
+	# shellcheck disable=SC2046
+	lab_one "lab-perf-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/perf-oracle.sh \
+		--vtel-ko "build/$k/vtel.ko" --timeout 300 \
+		--extra $(tests/lab/perf-files.sh $perf_root)
+}
+
+# Each emulator keeps one host CPU busy: the kernels go in two streams
+# (with the Bochs lab beside them), then every suite is tallied in order.
+lab_t0=$SECONDS
+stream_a= stream_b= i=0
+for k in $KVERS; do
+	if [ $((i % 2)) = 0 ]; then stream_a="$stream_a $k"; else stream_b="$stream_b $k"; fi
+	i=$((i + 1))
 done
+( for k in $stream_a; do lab_kernel "$k"; done ) &
+lab_a=$!
+for k in $stream_b; do lab_kernel "$k"; done
+wait "$lab_a"
+echo "== QEMU lab took $((SECONDS - lab_t0))s in two streams"
+for k in $KVERS; do
+	while read -r s; do
+		grep -E '^(not ok - |lab: console log|lab\()' "$LOG/$s.log" | tail -n 20
+		tally "$s" $((SECONDS - $(cat "$LOG/$s.secs" 2>/dev/null || echo 0)))
+	done <"$LOG/lab-$k.suites"
+done
+
+# The debug kernel (KASAN, lockdep, kmemleak, ...; cached by config hash)
+# with the lab suites, stress, KUnit as a module, fault injection and
+# coverage. VTEL_SKIP_DEBUG=1 skips it, and says so. It starts now, beside
+# the remaining lab suites (its build.sh waits for the build started above,
+# through the build's lock), and is waited for at the end.
+debug_pid=
+debug_t0=$SECONDS
+if [ "${VTEL_SKIP_DEBUG:-0}" != 1 ]; then
+	echo "== debug-kernel lab, in the background"
+	tests/debug/run.sh >"$LOG/debug-lab.log" 2>&1 &
+	debug_pid=$!
+fi
 
 echo "== VMX lab (Bochs), started with the QEMU lab: waiting for it"
 t0=$SECONDS
@@ -203,15 +251,16 @@ t0=$(date +%s)
 run_suite prom-lab tests/prom-lab.py
 echo "== prom-lab took $(( $(date +%s) - t0 ))s"
 
-# The debug kernel (KASAN, lockdep, kmemleak, ...; cached by config hash)
-# with the lab suites, stress, KUnit as a module, fault injection and
-# coverage. VTEL_SKIP_DEBUG=1 skips it, and says so.
 echo "== debug-kernel lab"
-if [ "${VTEL_SKIP_DEBUG:-0}" = 1 ]; then
+if [ -z "$debug_pid" ]; then
 	echo "SKIPPED: debug-kernel lab (VTEL_SKIP_DEBUG=1)"
 else
+	t0=$SECONDS
+	wait "$debug_pid"
 	[ -z "$debug_build" ] || wait "$debug_build"
-	run_suite debug-lab tests/debug/run.sh
+	echo "== debug-kernel lab waited $((SECONDS - t0))s"
+	cat "$LOG/debug-lab.log"
+	tally debug-lab "$debug_t0"
 fi
 
 echo "== done in $(( $(date +%s) - start ))s"
