@@ -125,7 +125,9 @@ if [ "${SCALE:-0}" -gt 0 ] && [ -x "$VTEL" ]; then
 	"$VMM" --loop 3600 --io 1 --cpuid 1 >/dev/null &
 	vp=$!
 	sleep 1
-	tid=$(ls /proc/$vp/task | tail -n 1)
+	# The vCPU thread: the one that has run the most (ls sorts tids as text).
+	tid=$(for t in /proc/$vp/task/*; do echo "$(cut -d' ' -f1 $t/schedstat) ${t##*/}"; done |
+		sort -n | tail -n 1 | cut -d' ' -f2)
 	# One CPU: the thread cannot run while this shell moves it.
 	need=2
 	[ "$(grep -c ^processor /proc/cpuinfo)" = 1 ] && need=1
