@@ -242,11 +242,15 @@ static void vtel_split_test_never_exceeds(struct kunit *test)
 		for (k = 0; k < NEXT() % 5; k++) {
 			t += NEXT() % 1000;
 			rd += NEXT() % 300;
-			if (NEXT() & 1)
+			if (NEXT() & 1) {
 				vtel_split_user_fast(&c.st, c.exit_ns, t, rd);
-			else
-				vtel_split_wakeup(&c.st, c.exit_ns, t, rd,
-						  NEXT() % 1200, NEXT() % 500);
+			} else {
+				/* Two draws, in order: arguments are unsequenced. */
+				u64 halt = NEXT() % 1200, poll = NEXT() % 500;
+
+				vtel_split_wakeup(&c.st, c.exit_ns, t, rd, halt,
+						  poll);
+			}
 		}
 		t += NEXT() % 1000;
 		rd += NEXT() % 300;

@@ -105,10 +105,12 @@ cat >"$KU/Kbuild.new" <<KBUILD
 obj-m += vtel_kunit.o
 vtel_kunit-y := $(echo $objs)
 ccflags-y += -I\$(src)/include
+# trace/define_trace.h finds vtel_trace.h through TRACE_INCLUDE_PATH (.).
+CFLAGS_kmod/vtel_trace.o := -I\$(src)/kmod
 GCOV_PROFILE := y
 KBUILD
 cmp -s "$KU/Kbuild.new" "$KU/Kbuild" || mv "$KU/Kbuild.new" "$KU/Kbuild"
 rm -f "$KU/Kbuild.new"
 make -s -C "$OBJ" M="$KU" modules 2>&1 | tee "$KU/build.log" >&2
-if grep -E 'error:' "$KU/build.log" >&2; then exit 1; fi
+if grep -E 'warning:|error:' "$KU/build.log" >&2; then exit 1; fi
 echo "$KVER"
