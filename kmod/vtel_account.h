@@ -29,8 +29,12 @@ vtel_vcpu_get(struct vtel_pcpu *pc, const void *vcpu_key, const void *vm_key,
 {
 	struct vtel_vcpu *vc = pc->cache;
 
-	/* Both keys: a struct kvm_vcpu recycled into another VM is new. */
-	if (likely(vc && vc->key == vcpu_key && vc->vm_key == vm_key))
+	/*
+	 * Both keys: a struct kvm_vcpu recycled into another VM is new; and
+	 * its thread, should the VM's destruction have gone unseen.
+	 */
+	if (likely(vc && vc->key == vcpu_key && vc->vm_key == vm_key &&
+		   vc->tid == current->pid))
 		return vc;
 	vc = vtel_vm_lookup_vcpu(vcpu_key, vm_key, vcpu_id,
 				 pc->untracked_vcpu);

@@ -160,11 +160,20 @@ static struct vtel_vm *vtel_vm_create(const void *key)
  * when the limits are reached; the caller then counts the exit as
  * untracked. Runs with preemption disabled.
  */
+static void vtel_vm_retire_locked(struct vtel_vm *vm);
+static void vtel_cache_forget(struct vtel_vm *vm);
+
+/* Is @vc the vCPU the current thread runs, not a dead VMM's? */
+static bool vtel_vcpu_owned(const struct vtel_vcpu *vc)
+{
+	return vc->vm->pid == current->tgid;
+}
+
 struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 				      u32 vcpu_id, const void *untracked)
 {
+	struct vtel_vm *vm, *stale = NULL;
 	struct vtel_vcpu *vc;
-	struct vtel_vm *vm;
 	unsigned long flags;
 	bool kick, no_room;
 
@@ -172,7 +181,7 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 	vc = vtel_vcpu_find(vcpu_key, vm_key);
 	vm = vc ? NULL : vtel_vm_find(vm_key);
 	rcu_read_unlock();
-	if (vc)
+	if (vc && vtel_vcpu_owned(vc) && vc->tid == current->pid)
 		return vc;
 
 	/*
@@ -190,8 +199,21 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 
 	raw_spin_lock_irqsave(&vtel_table.lock, flags);
 	vc = vtel_vcpu_find(vcpu_key, vm_key);
-	if (vc)
+	if (vc && !vtel_vcpu_owned(vc) && vc->vm->state == VTEL_VM_STATE_LIVE) {
+		/*
+		 * Another process runs it: KVM destroyed the VM without the
+		 * kprobe seeing it (disarmed), and its struct kvm and
+		 * kvm_vcpu were reused. The old VM ends here.
+		 */
+		stale = vc->vm;
+		vtel_vm_retire_locked(stale);
+		vc = NULL;
+	}
+	if (vc) {
+		/* The same VMM runs the vCPU from another thread now. */
+		WRITE_ONCE(vc->tid, current->pid);
 		goto out;
+	}
 
 	vm = vtel_vm_find(vm_key);
 	if (!vm)
@@ -217,6 +239,10 @@ struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
 out:
 	kick = vc && (vtel_table_pools_low() || !vc->seg);
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
+	if (stale) {
+		vtel_cache_forget(stale);
+		vtel_table_kick();
+	}
 	if (!vc)
 		vtel_table_starve();
 	else if (kick && !vtel_table_kick_pending())

@@ -74,7 +74,9 @@ row_split idle idle.out
 # tracepoint's time but in none of KVM's counters: 0.1% slack above.
 t_le idle-le-kvm-halt "$I" "$(calc "$KH * 1.001")"
 t_ge idle-ge-kvm-halt-less-rundelay "$I" "$(calc "$KH - $RD")"
-within idle-vs-kvm-halt "$I" "$KH" 10000 0
+# Within 1%, or the run delay: a loaded host lengthens the waits inside
+# halts, which are wait, not idle (a CI run on 7.2 was 1.2% under).
+within idle-vs-kvm-halt "$I" "$KH" 10000 "$RD"
 say "idle: vtel idle / KVM halt = $(awk -v a="$I" -v b="$KH" 'BEGIN { printf "%.5f", a / b }')"
 t_le idle-poll-le-kvm-poll "$P" "$(calc "$KPS + $KPF")"
 t_le idle-poll-le-idle "$P" "$I"
@@ -119,7 +121,7 @@ t_lt() { if isnum "$2" && isnum "$3" && [ "$2" -lt "$3" ]; then pass "$1"; else 
 t_lt busy-overhead-far-below-idle-share "$OV" "$(calc "$share - 250000")"
 t_le busy-idle-le-kvm-halt "$I" "$(calc "$KH * 1.001")"
 t_ge busy-idle-ge-kvm-halt-less-rundelay "$I" "$(calc "$KH - $RD")"
-within busy-idle-vs-kvm-halt "$I" "$KH" 10000 0
+within busy-idle-vs-kvm-halt "$I" "$KH" 10000 "$RD"
 within busy-sum-vs-wall "$SUM" "$WALL" 20000 30000000
 
 # ------------------------------------------------------------ a CPU hog
