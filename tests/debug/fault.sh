@@ -10,7 +10,8 @@
 #   exactly (it degraded, in a counted way).
 # - Run time: with vtel loaded, fail_alloc fails every K-th allocation
 #   (K = 1, 2, 3, 5) while VMs come and go in new cgroups, views are
-#   dumped over netlink (a cgroup by path, the config, VM events) and read
+#   dumped over netlink (a cgroup by path, the config, VM events, a VM's
+#   ports and pages) and read
 #   from debugfs; afterwards the host total
 #   equals the per-CPU total, and once injection stops a fresh VM counts
 #   exactly against KVM.
@@ -107,6 +108,9 @@ for k in 1 2 3 5; do
 		ev=
 		if [ -x $CLI ]; then
 			for c in status vms cgroups exits config; do $CLI $c >/dev/null 2>&1; done
+			# The GET_ADDRS dump's snapshot (vtel io), of the first VM.
+			vm=$(awk '$1 !~ /^#/ { print $1; exit }' $DBG/vms 2>/dev/null)
+			[ -z "$vm" ] || $CLI io --vm "$vm" >/dev/null 2>&1
 			$CLI events --count 2 >/dev/null 2>&1 &
 			ev=$!
 		fi
@@ -115,6 +119,8 @@ for k in 1 2 3 5; do
 		hv=$!
 		sleep 0.5
 		[ -x $CLI ] && $CLI vms >/dev/null 2>&1
+		vm=$(awk '$1 !~ /^#/ { print $1; exit }' $DBG/vms 2>/dev/null)
+		[ -x $CLI ] && [ -n "$vm" ] && $CLI io --vm "$vm" >/dev/null 2>&1
 		wait $hv
 		sleep 0.5
 		# The events listener, if it missed one.
