@@ -7,6 +7,23 @@
 
 #include "json.h"
 
+/*
+ * A dump writes tens of thousands of short pieces: put them byte by byte
+ * into stdio's buffer (putc_unlocked is a store and a compare; the CLI is
+ * single-threaded) rather than through fwrite's or fprintf's machinery.
+ */
+static void jw_put(FILE *f, const char *s, size_t n)
+{
+	while (n--)
+		putc_unlocked(*s++, f);
+}
+
+static void jw_puts(FILE *f, const char *s)
+{
+	while (*s)
+		putc_unlocked(*s++, f);
+}
+
 size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned int c = s[0], cp, len, i;
@@ -75,46 +92,59 @@ void text_sanitize(char *dst, size_t size, const char *s)
 	dst[o] = '\0';
 }
 
+/* Bytes that JSON takes as they are: printable ASCII but '"' and '\\'. */
+static bool jw_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * Plain bytes are copied as they are; only escapes and UTF-8 sequences
+ * are looked at one by one.
+ */
 static void jw_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), l;
 
-	fputc('"', f);
+	putc_unlocked('"', f);
 	while (n) {
+		if (jw_plain(*p)) {
+			putc_unlocked(*p++, f);
+			n--;
+			continue;
+		}
 		l = utf8_seq(p, n);
 		if (!l) {
-			fputs("\\ufffd", f);
+			jw_puts(f, "\\ufffd");
 			l = 1;
 		} else if (l > 1) {
-			fwrite(p, 1, l, f);
+			jw_put(f, (const char *)p, l);
 		} else if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-			fputc(*p, f);
+			putc_unlocked('\\', f);
+			putc_unlocked(*p, f);
 		} else if (*p == '\n') {
-			fputs("\\n", f);
+			jw_puts(f, "\\n");
 		} else if (*p == '\t') {
-			fputs("\\t", f);
+			jw_puts(f, "\\t");
 		} else if (*p == '\r') {
-			fputs("\\r", f);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
+			jw_puts(f, "\\r");
 		} else {
-			fputc(*p, f);
+			fprintf(f, "\\u%04x", *p);
 		}
 		p += l;
 		n -= l;
 	}
-	fputc('"', f);
+	putc_unlocked('"', f);
 }
 
 static void jw_indent(struct vtel_out *o)
 {
 	int i;
 
-	fputc('\n', o->f);
+	putc_unlocked('\n', o->f);
 	for (i = 0; i < o->depth; i++)
-		fputs("  ", o->f);
+		jw_puts(o->f, "  ");
 }
 
 /* Separator, indentation and key before a member or array element. */
@@ -122,20 +152,20 @@ static void jw_member(struct vtel_out *o, const char *key)
 {
 	if (o->depth > 0 && o->depth <= JW_MAX_DEPTH) {
 		if (o->members[o->depth - 1]++)
-			fputc(',', o->f);
+			putc_unlocked(',', o->f);
 		if (o->pretty)
 			jw_indent(o);
 	}
 	if (key) {
 		jw_string(o->f, key);
-		fputs(o->pretty ? ": " : ":", o->f);
+		jw_puts(o->f, o->pretty ? ": " : ":");
 	}
 }
 
 static void jw_open(struct vtel_out *o, const char *key, char c)
 {
 	jw_member(o, key);
-	fputc(c, o->f);
+	putc_unlocked(c, o->f);
 	if (o->depth < JW_MAX_DEPTH)
 		o->members[o->depth] = 0;
 	o->depth++;
@@ -148,7 +178,7 @@ static void jw_close(struct vtel_out *o, char c)
 	o->depth--;
 	if (o->pretty && o->depth < JW_MAX_DEPTH && o->members[o->depth])
 		jw_indent(o);
-	fputc(c, o->f);
+	putc_unlocked(c, o->f);
 }
 
 void jw_obj_open(struct vtel_out *o, const char *key)
@@ -173,8 +203,14 @@ void jw_arr_close(struct vtel_out *o)
 
 void jw_u64(struct vtel_out *o, const char *key, uint64_t v)
 {
+	char buf[20], *p = buf + sizeof(buf);
+
 	jw_member(o, key);
-	fprintf(o->f, "%llu", (unsigned long long)v);
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	jw_put(o->f, p, buf + sizeof(buf) - p);
 }
 
 void jw_str(struct vtel_out *o, const char *key, const char *s)
@@ -186,19 +222,19 @@ void jw_str(struct vtel_out *o, const char *key, const char *s)
 void jw_bool(struct vtel_out *o, const char *key, bool v)
 {
 	jw_member(o, key);
-	fputs(v ? "true" : "false", o->f);
+	jw_puts(o->f, v ? "true" : "false");
 }
 
 void jw_null(struct vtel_out *o, const char *key)
 {
 	jw_member(o, key);
-	fputs("null", o->f);
+	jw_puts(o->f, "null");
 }
 
 void jw_num(struct vtel_out *o, const char *key, const char *literal)
 {
 	jw_member(o, key);
-	fputs(literal, o->f);
+	jw_puts(o->f, literal);
 }
 
 void jw_end(struct vtel_out *o)
