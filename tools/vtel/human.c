@@ -5,8 +5,10 @@
  * the next unit (999.96µs is "1.0ms", not "1000µs").
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "human.h"
+#include "json.h"
 
 /*
  * v in units of div, with at most three significant digits: one decimal
@@ -112,20 +114,27 @@ char *human_rate(char *buf, double per_s)
 char *exact_decimal(char *buf, uint64_t v, unsigned int scale)
 {
 	uint64_t div = 1, frac;
+	char digits[21];
 	unsigned int i;
-	int n;
+	size_t n;
 
 	if (scale > 19)
 		scale = 19;
 	for (i = 0; i < scale; i++)
 		div *= 10;
-	n = snprintf(buf, HUMAN_LEN, "%llu", (unsigned long long)(v / div));
+	n = stpcpy(buf, out_u64_str(digits, v / div)) - buf;
 	frac = v % div;
 	if (frac) {
-		n += snprintf(buf + n, HUMAN_LEN - n, ".%0*llu", (int)scale,
-			      (unsigned long long)frac);
+		/* The fraction's scale digits, leading zeros kept. */
+		buf[n++] = '.';
+		for (i = scale; i; i--) {
+			buf[n + i - 1] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		n += scale;
 		while (buf[n - 1] == '0')
-			buf[--n] = '\0';
+			n--;
 	}
+	buf[n] = '\0';
 	return buf;
 }

@@ -7,23 +7,6 @@
 
 #include "json.h"
 
-/*
- * A dump writes tens of thousands of short pieces: put them byte by byte
- * into stdio's buffer (putc_unlocked is a store and a compare; the CLI is
- * single-threaded) rather than through fwrite's or fprintf's machinery.
- */
-static void jw_put(FILE *f, const char *s, size_t n)
-{
-	while (n--)
-		putc_unlocked(*s++, f);
-}
-
-static void jw_puts(FILE *f, const char *s)
-{
-	while (*s)
-		putc_unlocked(*s++, f);
-}
-
 size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned int c = s[0], cp, len, i;
@@ -116,19 +99,19 @@ static void jw_string(FILE *f, const char *s)
 		}
 		l = utf8_seq(p, n);
 		if (!l) {
-			jw_puts(f, "\\ufffd");
+			out_puts(f, "\\ufffd");
 			l = 1;
 		} else if (l > 1) {
-			jw_put(f, (const char *)p, l);
+			out_put(f, (const char *)p, l);
 		} else if (*p == '"' || *p == '\\') {
 			putc_unlocked('\\', f);
 			putc_unlocked(*p, f);
 		} else if (*p == '\n') {
-			jw_puts(f, "\\n");
+			out_puts(f, "\\n");
 		} else if (*p == '\t') {
-			jw_puts(f, "\\t");
+			out_puts(f, "\\t");
 		} else if (*p == '\r') {
-			jw_puts(f, "\\r");
+			out_puts(f, "\\r");
 		} else {
 			fprintf(f, "\\u%04x", *p);
 		}
@@ -144,7 +127,7 @@ static void jw_indent(struct vtel_out *o)
 
 	putc_unlocked('\n', o->f);
 	for (i = 0; i < o->depth; i++)
-		jw_puts(o->f, "  ");
+		out_puts(o->f, "  ");
 }
 
 /* Separator, indentation and key before a member or array element. */
@@ -158,7 +141,7 @@ static void jw_member(struct vtel_out *o, const char *key)
 	}
 	if (key) {
 		jw_string(o->f, key);
-		jw_puts(o->f, o->pretty ? ": " : ":");
+		out_puts(o->f, o->pretty ? ": " : ":");
 	}
 }
 
@@ -203,14 +186,8 @@ void jw_arr_close(struct vtel_out *o)
 
 void jw_u64(struct vtel_out *o, const char *key, uint64_t v)
 {
-	char buf[20], *p = buf + sizeof(buf);
-
 	jw_member(o, key);
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	jw_put(o->f, p, buf + sizeof(buf) - p);
+	out_u64(o->f, v);
 }
 
 void jw_str(struct vtel_out *o, const char *key, const char *s)
@@ -222,19 +199,19 @@ void jw_str(struct vtel_out *o, const char *key, const char *s)
 void jw_bool(struct vtel_out *o, const char *key, bool v)
 {
 	jw_member(o, key);
-	jw_puts(o->f, v ? "true" : "false");
+	out_puts(o->f, v ? "true" : "false");
 }
 
 void jw_null(struct vtel_out *o, const char *key)
 {
 	jw_member(o, key);
-	jw_puts(o->f, "null");
+	out_puts(o->f, "null");
 }
 
 void jw_num(struct vtel_out *o, const char *key, const char *literal)
 {
 	jw_member(o, key);
-	jw_puts(o->f, literal);
+	out_puts(o->f, literal);
 }
 
 void jw_end(struct vtel_out *o)

@@ -35,6 +35,43 @@ void jw_num(struct vtel_out *o, const char *key, const char *literal);
 /* Ends a top-level value with a newline. */
 void jw_end(struct vtel_out *o);
 
+/*
+ * Byte writers for dumps, which write tens of thousands of short pieces:
+ * into stdio's buffer byte by byte (putc_unlocked is a compare and a
+ * store; the CLI is single-threaded), not through fprintf or fwrite.
+ */
+static inline void out_put(FILE *f, const char *s, size_t n)
+{
+	while (n--)
+		putc_unlocked(*s++, f);
+}
+
+static inline void out_puts(FILE *f, const char *s)
+{
+	while (*s)
+		putc_unlocked(*s++, f);
+}
+
+/* v in decimal into buf (at least 21 bytes); returns the start. */
+static inline char *out_u64_str(char *buf, uint64_t v)
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+static inline void out_u64(FILE *f, uint64_t v)
+{
+	char buf[21];
+
+	out_puts(f, out_u64_str(buf, v));
+}
+
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
 size_t utf8_seq(const unsigned char *s, size_t n);
 /* Terminal columns a valid UTF-8 string takes (one per code point). */

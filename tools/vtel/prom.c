@@ -12,18 +12,18 @@ void prom_escape(FILE *f, const char *s, int help)
 	size_t n = strlen(s), l;
 
 	while (n) {
-		l = utf8_seq(p, n);
+		l = *p < 0x80 ? 1 : utf8_seq(p, n);
 		if (!l) {
-			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			out_puts(f, "\xef\xbf\xbd");	/* U+FFFD */
 			l = 1;
 		} else if (*p == '\\') {
-			fputs("\\\\", f);
+			out_puts(f, "\\\\");
 		} else if (*p == '\n') {
-			fputs("\\n", f);
+			out_puts(f, "\\n");
 		} else if (*p == '"' && !help) {
-			fputs("\\\"", f);
+			out_puts(f, "\\\"");
 		} else {
-			fwrite(p, 1, l, f);
+			out_put(f, (const char *)p, l);
 		}
 		p += l;
 		n -= l;
@@ -45,23 +45,31 @@ static void labels(FILE *f, const struct prom_label *l, size_t nl,
 
 	if (!nl && !le)
 		return;
-	fputc('{', f);
+	putc_unlocked('{', f);
 	for (i = 0; i < nl; i++) {
-		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
+		if (i)
+			putc_unlocked(',', f);
+		out_puts(f, l[i].name);
+		out_puts(f, "=\"");
 		prom_escape(f, l[i].value, 0);
-		fputc('"', f);
+		putc_unlocked('"', f);
 	}
-	if (le)
-		fprintf(f, "%sle=\"%s\"", nl ? "," : "", le);
-	fputc('}', f);
+	if (le) {
+		out_puts(f, nl ? ",le=\"" : "le=\"");
+		out_puts(f, le);
+		putc_unlocked('"', f);
+	}
+	putc_unlocked('}', f);
 }
 
 void prom_sample(FILE *f, const char *name, const struct prom_label *l,
 		 size_t nl, const char *value)
 {
-	fputs(name, f);
+	out_puts(f, name);
 	labels(f, l, nl, NULL);
-	fprintf(f, " %s\n", value);
+	putc_unlocked(' ', f);
+	out_puts(f, value);
+	putc_unlocked('\n', f);
 }
 
 void prom_sample_u64(FILE *f, const char *name, const struct prom_label *l,
@@ -83,9 +91,12 @@ void prom_sample_ns(FILE *f, const char *name, const struct prom_label *l,
 static void bucket(FILE *f, const char *name, const struct prom_label *l,
 		   size_t nl, const char *le, uint64_t cum)
 {
-	fprintf(f, "%s_bucket", name);
+	out_puts(f, name);
+	out_puts(f, "_bucket");
 	labels(f, l, nl, le);
-	fprintf(f, " %llu\n", (unsigned long long)cum);
+	putc_unlocked(' ', f);
+	out_u64(f, cum);
+	putc_unlocked('\n', f);
 }
 
 void prom_histogram(FILE *f, const char *name, const struct prom_label *l,
