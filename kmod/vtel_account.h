@@ -123,14 +123,17 @@ static __always_inline void vtel_account_exit(struct vtel_pcpu *pc,
 }
 
 /*
- * kvm_entry of an exit with detail: the L2 handling time, and the count
- * and time of its port or page row. A tentative MMIO key counts only if
- * KVM's mmio_exits moved since the exit.
+ * kvm_entry of an exit with detail: the L2 handling time, and the count,
+ * time and split (what seg's split gained since @before) of its port or
+ * page row. A tentative MMIO key counts only if KVM's mmio_exits moved
+ * since the exit.
  */
 static __always_inline void vtel_account_detail(struct vtel_vcpu *vc,
-						struct vtel_seg *seg, u64 ns)
+						struct vtel_seg *seg, u64 ns,
+						const struct vtel_split *before)
 {
 	u64 key = vc->detail & ~VTEL_DETAIL_L2;
+	struct vtel_split s;
 	u32 gen;
 
 	if (vc->detail & VTEL_DETAIL_L2)
@@ -144,7 +147,11 @@ static __always_inline void vtel_account_detail(struct vtel_vcpu *vc,
 	gen = READ_ONCE(vtel_table.reset_gen);
 	if (unlikely(vc->addr_gen != gen))
 		vtel_vm_addr_reset(vc, gen);
-	vtel_addr_account(&vc->addrs, vtel_table.lim.max_addrs, key, ns);
+	s.vmm_ns = seg->split.vmm_ns - before->vmm_ns;
+	s.wait_ns = seg->split.wait_ns - before->wait_ns;
+	s.idle_ns = seg->split.idle_ns - before->idle_ns;
+	s.poll_ns = seg->split.poll_ns - before->poll_ns;
+	vtel_addr_account(&vc->addrs, vtel_table.lim.max_addrs, key, ns, &s);
 }
 
 /*
@@ -172,6 +179,25 @@ static __always_inline void vtel_account_split_end(struct vtel_pcpu *pc,
 	vtel_seg_split_end(pc, vc, seg, now, rd);
 }
 
+/* kvm_entry, after the timing: a slow exit, and the exit's split. */
+static __always_inline void vtel_account_end(struct vtel_pcpu *pc,
+					     struct vtel_vcpu *vc,
+					     struct vtel_seg *seg,
+					     u64 now, u64 rd, u64 d)
+{
+	if (unlikely(vtel_slow_is(vc->reason, d))) {
+		/* Reported with its own share of the split. */
+		struct vtel_split before = seg->split;
+
+		pc->slow_exits++;	/* GET_STATUS's host total */
+		if (vtel_split_pending(&vc->split, rd))
+			vtel_account_split_end(pc, vc, seg, now, rd, d);
+		vtel_slow_exit(vc, d, &before);
+	} else if (unlikely(vtel_split_pending(&vc->split, rd))) {
+		vtel_account_split_end(pc, vc, seg, now, rd, d);
+	}
+}
+
 /* kvm_entry: time the exit being handled, and split that time. */
 static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 					       struct vtel_vcpu *vc, u64 now,
@@ -195,19 +221,15 @@ static __always_inline void vtel_account_entry(struct vtel_pcpu *pc,
 			vtel_slot_time(&seg->slot[vc->pending - 1],
 				       vtel_seg_hist(seg, vc->pending), d);
 		seg->handling_ns += d;
-		if (unlikely(vc->detail))
-			vtel_account_detail(vc, seg, d);
 		pc->handling_ns += d;
-		if (unlikely(vtel_slow_is(vc->reason, d))) {
-			/* Reported with its own share of the split. */
+		if (unlikely(vc->detail)) {
+			/* The row's split is what this exit adds to seg's. */
 			struct vtel_split before = seg->split;
 
-			pc->slow_exits++;	/* GET_STATUS's host total */
-			if (vtel_split_pending(&vc->split, rd))
-				vtel_account_split_end(pc, vc, seg, now, rd, d);
-			vtel_slow_exit(vc, d, &before);
-		} else if (unlikely(vtel_split_pending(&vc->split, rd))) {
-			vtel_account_split_end(pc, vc, seg, now, rd, d);
+			vtel_account_end(pc, vc, seg, now, rd, d);
+			vtel_account_detail(vc, seg, d, &before);
+		} else {
+			vtel_account_end(pc, vc, seg, now, rd, d);
 		}
 	}
 out:

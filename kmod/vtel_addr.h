@@ -5,13 +5,15 @@
  * A key is a kind (port in/out, MMIO page read/write/either) in the top
  * three bits and the port or the guest-physical page address below. The
  * exit probe sets the vCPU's pending key for port-IO and MMIO exits only;
- * the entry probe then adds the exit's count and handling time to the
- * key's row. The table holds the first vtel_addr_max distinct keys a vCPU
- * meets since the last reset; the exits of keys that find it full go to
- * the "other" row, so the rows and other always sum to every exit
- * recorded. The last row hit is tried first: a vCPU hammering one
- * doorbell pays one compare, not a search. Single writer (the vCPU's
- * thread), no lock; readers sum the vCPUs of a VM (vtel_addr_merge).
+ * the entry probe then adds the exit's count, handling time and time
+ * split (vtel_split.h) to the key's row. The table keeps the most
+ * frequent of the keys a vCPU meets since the last reset, by Space-Saving
+ * (Metwally et al., 2005) on the miss path: a new key takes the row of
+ * least estimate, whose numbers move to the "other" row, so the rows and
+ * other always sum to every exit recorded. The last row hit is tried
+ * first: a vCPU hammering one doorbell pays one compare, not a search.
+ * Single writer (the vCPU's thread), no lock; readers sum the vCPUs of a
+ * VM (vtel_addr_merge). Documentation/exitdetail.rst has the guarantee.
  */
 #ifndef _VTEL_ADDR_H
 #define _VTEL_ADDR_H
@@ -21,6 +23,8 @@
 #include <linux/compiler.h>
 
 #include <uapi/linux/vtel.h>
+
+#include "vtel_split.h"
 
 #define VTEL_ADDR_KIND_SHIFT	61
 #define VTEL_ADDR_MASK		((1ULL << VTEL_ADDR_KIND_SHIFT) - 1)
@@ -44,13 +48,21 @@ static inline u64 vtel_addr_of(u64 key)
 
 struct vtel_addr_ent {
 	u64 key;		/* 0: unused, or the other row */
-	u64 count;
+	u64 count;		/* exits since the key took the row */
 	u64 ns;			/* handling time */
+	struct vtel_split split;	/* of ns; kvm is the rest */
+	/*
+	 * Space-Saving's error: the least estimate (count + err) of the
+	 * table when the key took the row. The key had at most err exits
+	 * before, counted in other.
+	 */
+	u64 err;
 };
 
 struct vtel_addrs {
 	u32 nr;			/* rows in use, published after their key */
 	u32 last;		/* the row hit last */
+	u32 seq;		/* odd while a row changes key (readers retry) */
 	struct vtel_addr_ent other;
 	struct vtel_addr_ent e[];	/* vtel_addr_max of them */
 };
@@ -64,9 +76,10 @@ struct vtel_addr_view {
 
 struct vtel_addr_ent *vtel_addr_find(struct vtel_addrs *t, u32 max, u64 key);
 
-/* kvm_entry: the pending exit's key was hit for ns. */
+/* kvm_entry: the pending exit's key was hit for ns, split as s. */
 static __always_inline void vtel_addr_account(struct vtel_addrs *t, u32 max,
-					      u64 key, u64 ns)
+					      u64 key, u64 ns,
+					      const struct vtel_split *s)
 {
 	struct vtel_addr_ent *e = &t->e[t->last];
 
@@ -74,6 +87,10 @@ static __always_inline void vtel_addr_account(struct vtel_addrs *t, u32 max,
 		e = vtel_addr_find(t, max, key);
 	WRITE_ONCE(e->count, e->count + 1);
 	WRITE_ONCE(e->ns, e->ns + ns);
+	WRITE_ONCE(e->split.vmm_ns, e->split.vmm_ns + s->vmm_ns);
+	WRITE_ONCE(e->split.wait_ns, e->split.wait_ns + s->wait_ns);
+	WRITE_ONCE(e->split.idle_ns, e->split.idle_ns + s->idle_ns);
+	WRITE_ONCE(e->split.poll_ns, e->split.poll_ns + s->poll_ns);
 }
 
 /*

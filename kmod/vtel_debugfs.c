@@ -346,6 +346,17 @@ static const char *const vtel_addr_kind_names[] = {
 	[VTEL_ADDR_MMIO] = "access", [VTEL_ADDR_OTHER] = "other",
 };
 
+/* count total_ns, then the split columns */
+static void vtel_addr_row_show(struct seq_file *m,
+			       const struct vtel_addr_ent *e)
+{
+	struct vtel_times tm;
+
+	seq_printf(m, "%llu %llu", e->count, e->ns);
+	vtel_seq_split(m, 0, e->ns, &e->split, &tm);
+	seq_putc(m, '\n');
+}
+
 /* A VM's ports and MMIO pages, as GET_ADDRS: by count, then other. */
 static int vtel_addrs_show(struct seq_file *m, void *v)
 {
@@ -358,18 +369,18 @@ static int vtel_addrs_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	err = vtel_view_addrs(av, dvm->vm_id, -1);
 	if (!err) {
-		seq_puts(m, "# access addr count total_ns\n");
+		seq_puts(m, "# access addr count total_ns " VTEL_SPLIT_COLS "\n");
 		for (i = 0; i < av->nr; i++) {
 			k = vtel_addr_kind(av->e[i].key);
-			seq_printf(m, "%s %#llx %llu %llu\n",
+			seq_printf(m, "%s %#llx ",
 				   k < ARRAY_SIZE(vtel_addr_kind_names) &&
 				   vtel_addr_kind_names[k] ?
 				   vtel_addr_kind_names[k] : "?",
-				   vtel_addr_of(av->e[i].key), av->e[i].count,
-				   av->e[i].ns);
+				   vtel_addr_of(av->e[i].key));
+			vtel_addr_row_show(m, &av->e[i]);
 		}
-		seq_printf(m, "other - %llu %llu\n", av->other.count,
-			   av->other.ns);
+		seq_puts(m, "other - ");
+		vtel_addr_row_show(m, &av->other);
 	}
 	kvfree(av);
 	return err;

@@ -51,7 +51,7 @@ MODULE_PARM_DESC(spare_vms, "VM records kept allocated for new VMs (default 8)")
 static unsigned int max_addrs = 8;
 module_param(max_addrs, uint, 0444);
 MODULE_PARM_DESC(max_addrs,
-		 "Ports and MMIO pages kept per vCPU, 0..64; the rest count as other (default 8)");
+		 "Ports and MMIO pages kept per vCPU, the most frequent, 0..64; the rest count as other (default 8)");
 
 /* The table changed: refresh debugfs directories, send events. */
 static void vtel_changed(void)

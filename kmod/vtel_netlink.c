@@ -928,13 +928,17 @@ static int vtel_nl_start_addrs(struct netlink_callback *cb)
 static int vtel_put_addr(struct sk_buff *skb, u32 vm_id,
 			 const struct vtel_addr_ent *e, bool other)
 {
+	struct vtel_times tm;
+
+	vtel_times_make(&tm, 0, e->ns, &e->split);
 	if (nla_put_u32(skb, VTEL_A_VM_ID, vm_id) ||
 	    nla_put_u8(skb, VTEL_A_ADDR_KIND, other ? VTEL_ADDR_OTHER :
 		       vtel_addr_kind(e->key)) ||
 	    (!other && nla_put_u64_64bit(skb, VTEL_A_ADDR,
 					 vtel_addr_of(e->key), VTEL_A_PAD)) ||
 	    nla_put_u64_64bit(skb, VTEL_A_COUNT, e->count, VTEL_A_PAD) ||
-	    nla_put_u64_64bit(skb, VTEL_A_TOTAL_NS, e->ns, VTEL_A_PAD))
+	    nla_put_u64_64bit(skb, VTEL_A_TOTAL_NS, e->ns, VTEL_A_PAD) ||
+	    vtel_put_split(skb, &tm))
 		return -EMSGSIZE;
 	return 0;
 }

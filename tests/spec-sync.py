@@ -95,7 +95,7 @@ OPS = [
      'exits', 'handling-ns', 'guest-ns', 'overhead-ppm', 'slow-exits'] +
      SPLIT + L2 + ['rollup'], None),
     ('get-addrs', 'dump', ['vm-id', 'pid', 'vcpu-id'], ['vm-id',
-     'addr-kind', 'addr', 'count', 'total-ns'], None),
+     'addr-kind', 'addr', 'count', 'total-ns'] + SPLIT[:5], None),
     ('reset', 'do', [], [], 'admin-perm'),
     ('get-config', 'do', [], ['config'], None),
     ('set-config', 'do', ['config'], [], 'admin-perm'),

@@ -222,8 +222,13 @@ static void vtel_account_addrs(struct kunit *test)
 		exit_entry_detail(vc, io, &now, 5, false, IN(0x13));
 	for (i = 0; i < 12; i++)
 		exit_entry_detail(vc2, npf, &now, 100, false, MW(0x9000));
-	exit_entry_detail(vc2, io, &now, 10, false, OUT(0x10));
-	/* Four rows per vCPU (the suite's max_addrs): the rest is other. */
+	for (i = 0; i < 5; i++)
+		exit_entry_detail(vc2, io, &now, 10, false, OUT(0x10));
+	/*
+	 * Four rows per vCPU (the suite's max_addrs): six keys of one exit
+	 * each evict one another (Space-Saving), the last two stay, and the
+	 * four evicted rows are other. 0x10 and 0x9000 have more: they stay.
+	 */
 	for (i = 0; i < 6; i++)
 		exit_entry_detail(vc2, io, &now, 1, false, OUT(0x70 + i));
 	/* Counted but not yet handled: not in the table yet. */
@@ -232,12 +237,14 @@ static void vtel_account_addrs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
 	KUNIT_ASSERT_EQ(test, v->nr, 5U);
 	KUNIT_EXPECT_EQ(test, v->e[0].key, OUT(0x10));
-	KUNIT_EXPECT_EQ(test, v->e[0].count, 31);
-	KUNIT_EXPECT_EQ(test, v->e[0].ns, 310);
+	KUNIT_EXPECT_EQ(test, v->e[0].count, 35);
+	KUNIT_EXPECT_EQ(test, v->e[0].ns, 350);
 	KUNIT_EXPECT_EQ(test, v->e[1].key, IN(0x13));
 	KUNIT_EXPECT_EQ(test, v->e[1].count, 20);
 	KUNIT_EXPECT_EQ(test, v->e[2].key, MW(0x9000));
 	KUNIT_EXPECT_EQ(test, v->e[2].ns, 1200);
+	KUNIT_EXPECT_EQ(test, v->e[3].key, OUT(0x74));
+	KUNIT_EXPECT_EQ(test, v->e[4].key, OUT(0x75));
 	KUNIT_EXPECT_EQ(test, v->other.count, 4);
 	KUNIT_EXPECT_EQ(test, v->other.ns, 4);
 
@@ -245,7 +252,7 @@ static void vtel_account_addrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->nr, 4U);
 	KUNIT_EXPECT_EQ(test, v->e[0].key, MW(0x9000));
 	KUNIT_EXPECT_EQ(test, v->e[1].key, OUT(0x10));
-	KUNIT_EXPECT_EQ(test, v->e[1].count, 1);
+	KUNIT_EXPECT_EQ(test, v->e[1].count, 5);
 	KUNIT_EXPECT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), 7), -ENOENT);
 	KUNIT_EXPECT_EQ(test, vtel_view_addrs(v, 999, -1), -ENOENT);
 
@@ -260,6 +267,82 @@ static void vtel_account_addrs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, v->nr, 1U);
 	KUNIT_EXPECT_EQ(test, v->e[0].key, IN(0x60));
 	KUNIT_EXPECT_EQ(test, v->e[0].count, 1);
+}
+
+/*
+ * A port or page row has the time split of its exits, through the inline
+ * (lazy vmm) and the out-of-line (run delay) paths: the port rows sum to
+ * the io reason, the page row is the npf reason.
+ */
+static void vtel_account_addr_split(struct kunit *test)
+{
+	unsigned int io = vtel_svm_reason(0x7b), npf = vtel_svm_reason(0x400);
+	unsigned int cpuid = vtel_svm_reason(0x72);
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc = vcpu(test, 1, 0);
+	const struct vtel_addr_ent *o, *in, *mw;
+	struct vtel_addr_view *v;
+	u32 i;
+
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	vtel_account_entry(pcpu(), vc, 1000, 0);
+	/* The VMM has it from 1150; the thread waits 100 ns for a CPU. */
+	vtel_account_exit_detail(pcpu(), vc, io, 1100, 0, OUT(0x10));
+	vtel_split_user_fast(&vc->split, vc->last_exit_ns, 1150, 0);
+	vtel_account_entry(pcpu(), vc, 2000, 100);
+	vtel_account_exit(pcpu(), vc, cpuid, 2100, 100);
+	vtel_account_entry(pcpu(), vc, 2200, 100);
+	/* The VMM from 2320, no waiting: the inline path. */
+	vtel_account_exit_detail(pcpu(), vc, io, 2300, 100, IN(0x13));
+	vtel_split_user_fast(&vc->split, vc->last_exit_ns, 2320, 100);
+	vtel_account_entry(pcpu(), vc, 2400, 100);
+	/* KVM alone. */
+	vtel_account_exit_detail(pcpu(), vc, io, 2500, 100, OUT(0x10));
+	vtel_account_entry(pcpu(), vc, 2600, 100);
+	/* MMIO to the VMM from 2710, 50 ns of waiting. */
+	vtel_account_exit_detail(pcpu(), vc, npf, 2700, 100, MW(0x9000));
+	vtel_split_user_fast(&vc->split, vc->last_exit_ns, 2710, 100);
+	vtel_account_entry(pcpu(), vc, 2900, 150);
+
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
+	KUNIT_ASSERT_EQ(test, v->nr, 3U);
+	o = NULL;
+	in = NULL;
+	mw = NULL;
+	for (i = 0; i < v->nr; i++) {
+		if (v->e[i].key == OUT(0x10))
+			o = &v->e[i];
+		else if (v->e[i].key == IN(0x13))
+			in = &v->e[i];
+		else if (v->e[i].key == MW(0x9000))
+			mw = &v->e[i];
+	}
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, mw);
+	KUNIT_EXPECT_EQ(test, o->count, 2);
+	KUNIT_EXPECT_EQ(test, o->ns, 900 + 100);
+	KUNIT_EXPECT_EQ(test, o->split.vmm_ns, 750);
+	KUNIT_EXPECT_EQ(test, o->split.wait_ns, 100);
+	KUNIT_EXPECT_EQ(test, o->split.idle_ns, 0);
+	KUNIT_EXPECT_EQ(test, in->split.vmm_ns, 80);
+	KUNIT_EXPECT_EQ(test, in->split.wait_ns, 0);
+	KUNIT_EXPECT_EQ(test, mw->split.wait_ns, 50);
+	KUNIT_EXPECT_EQ(test, mw->split.vmm_ns + mw->split.wait_ns, 190);
+	/* The rows against their reasons. */
+	KUNIT_EXPECT_EQ(test, o->count + in->count, a->reason[io].count);
+	KUNIT_EXPECT_EQ(test, o->ns + in->ns, a->reason[io].total_ns);
+	KUNIT_EXPECT_EQ(test, o->split.vmm_ns + in->split.vmm_ns,
+			a->reason[io].split.vmm_ns);
+	KUNIT_EXPECT_EQ(test, o->split.wait_ns + in->split.wait_ns,
+			a->reason[io].split.wait_ns);
+	KUNIT_EXPECT_EQ(test, mw->ns, a->reason[npf].total_ns);
+	KUNIT_EXPECT_EQ(test, mw->split.vmm_ns, a->reason[npf].split.vmm_ns);
+	KUNIT_EXPECT_EQ(test, mw->split.wait_ns, a->reason[npf].split.wait_ns);
+	KUNIT_EXPECT_EQ(test, v->other.count, 0);
 }
 
 /*
@@ -411,6 +494,7 @@ static struct kunit_case vtel_account_cases[] = {
 	KUNIT_CASE(vtel_account_host_totals),
 	KUNIT_CASE(vtel_account_one_vcpu),
 	KUNIT_CASE(vtel_account_time_split),
+	KUNIT_CASE(vtel_account_addr_split),
 	KUNIT_CASE(vtel_account_split_reset),
 	KUNIT_CASE(vtel_account_reason_slots_overflow),
 	KUNIT_CASE(vtel_account_nested),

@@ -55,9 +55,13 @@ t_eq po-total-vtel-equals-perf-plus-hlt "$vtotal" "$((ptotal + 1))"
 t_eq po-io-is-guest-io "$(vreason $R_IO)" 2000
 
 # Ports and MMIO pages: a known mix on two ports (0x10 out, 0x13 in) and two
-# unbacked pages (writes to 0x9000, reads of 0xa008), recorded by perf.
+# unbacked pages (writes to 0x9000, reads of 0xa008), recorded by perf. The
+# VMM sleeps 1 ms after each out 0x10 and 0.5 ms after each write to 0x9000
+# before it resumes the guest: time in the VMM that is not waiting for a CPU.
+IO_SLEEP_US=1000 MMIO_SLEEP_US=500
 perf kvm stat record -o /tmp/pa.data "$VMM" --io 300 --io-in 200 --mmio 120 \
-	--mmio-read 80 --cpuid 50 >pa.out 2>pa.err; r=$(record_rc $? pa.err)
+	--mmio-read 80 --cpuid 50 --io-sleep $IO_SLEEP_US \
+	--mmio-sleep $MMIO_SLEEP_US >pa.out 2>pa.err; r=$(record_rc $? pa.err)
 check po-addr-record "exit $r: $(tail -n 3 pa.err)" [ $r -eq 0 ]
 perf kvm -i /tmp/pa.data stat report --event=ioport >io.txt 2>&1
 perf kvm -i /tmp/pa.data stat report --event=mmio >mmio.txt 2>&1
@@ -70,7 +74,8 @@ t_eq po-perf-ioport-in "$(pkey io.txt 0x13:PIN)" 200
 t_eq po-perf-mmio-write "$(pkey mmio.txt 0x9000:W)" 120
 t_eq po-perf-mmio-read "$(pkey mmio.txt 0xa008:R)" 80
 
-# vtel's table for the same VM: "ACCESS ADDR COUNT TOTAL_NS" rows.
+# vtel's table for the same VM: "ACCESS ADDR COUNT TOTAL_NS KVM_NS VMM_NS
+# WAIT_NS IDLE_NS POLL_NS" rows.
 sleep 1
 pid=$(grep '^vm=' pa.out | field pid)
 dir=$(awk -v p="$pid" '$2 == p { print $10 }' $DBG/vms)
@@ -97,4 +102,28 @@ t_eq po-vtel-ports-are-kvm-io "$(awk '$1 == "in" || $1 == "out" { s += $3 }
 t_eq po-vtel-pages-are-kvm-mmio "$(awk '$1 == "read" || $1 == "write" ||
 	$1 == "access" { s += $3 } END { print s + 0 }' $A)" \
 	"$(grep '^vm=' pa.out | field mmio_exits)"
+# The time split of the rows. The VMM's sleeps are vmm time (not runnable,
+# so not wait): at least the sleeps of the row's exits.
+vcol() { awk -v k="$1" -v a="$2" -v c="$3" '$1 == k && $2 == a { print $c }' $A; }
+t_ge po-vtel-port-out-vmm-covers-sleeps "$(vcol out 0x10 6)" \
+	$((300 * IO_SLEEP_US * 1000))
+t_ge po-vtel-mmio-write-vmm-covers-sleeps "$(vcol write 0x9000 6)" \
+	$((120 * MMIO_SLEEP_US * 1000))
+# Every port exit is in a row: the port rows' time and split are the io
+# reason's (vm/exits: reason count total_ns min max p50 p99 kvm vmm wait
+# idle poll), to the nanosecond. MMIO pages are the npf exits that went to
+# the VMM: the npf reason has no other vmm time.
+rsum() { awk -v c="$2" -v k="$1" 'k ~ "(^|,)" $1 "(,|$)" { s += $c }
+	END { print s + 0 }' $A; }
+rcol() { awk -v r="$1" -v c="$2" '$1 == r { print $c }' $DBG/vm/$dir/exits; }
+t_eq po-vtel-port-rows-total-is-io "$(rsum in,out 4)" "$(rcol $R_IO 3)"
+t_eq po-vtel-port-rows-kvm-is-io "$(rsum in,out 5)" "$(rcol $R_IO 8)"
+t_eq po-vtel-port-rows-vmm-is-io "$(rsum in,out 6)" "$(rcol $R_IO 9)"
+t_eq po-vtel-port-rows-wait-is-io "$(rsum in,out 7)" "$(rcol $R_IO 10)"
+t_eq po-vtel-port-rows-idle-is-io "$(rsum in,out 8)" "$(rcol $R_IO 11)"
+t_eq po-vtel-page-rows-vmm-is-npf "$(rsum read,write,access 6)" \
+	"$(rcol $R_MMIO 9)"
+# Each row's buckets sum to its handling time.
+bad=$(awk 'NR > 1 && $4 != $5 + $6 + $7 + $8' $A)
+check po-vtel-addr-split-sums "rows: $bad" [ -z "$bad" ]
 lab_done

@@ -161,11 +161,18 @@
  *              stat report --event=ioport / --event=mmio sorts them), then
  *              one VTEL_ADDR_OTHER row when it is not empty: VTEL_A_VM_ID,
  *              VTEL_A_ADDR_KIND, VTEL_A_ADDR (not in the other row),
- *              VTEL_A_COUNT, VTEL_A_TOTAL_NS. Each vCPU keeps the first
+ *              VTEL_A_COUNT, VTEL_A_TOTAL_NS and its split VTEL_A_KVM_NS,
+ *              VTEL_A_VMM_NS, VTEL_A_WAIT_NS, VTEL_A_IDLE_NS,
+ *              VTEL_A_POLL_NS (as in GET_EXITS). Each vCPU keeps
  *              VTEL_C_MAX_ADDRS keys (port and direction, or page and
- *              access) it meets since the last reset; exits of further
- *              keys are counted in the other row, so rows and other sum
- *              to every port-IO and MMIO exit. A view has at most 64 rows.
+ *              access), the most frequent since the last reset
+ *              (Space-Saving: a key with more than 1/VTEL_C_MAX_ADDRS of
+ *              the vCPU's port-IO and MMIO exits always has a row, and
+ *              its count is exact from the exit it took the row). The
+ *              exits of keys that lost or never had a row are counted in
+ *              the other row, so rows and other sum to every port-IO and
+ *              MMIO exit. A view has at most 64 rows, the ones with most
+ *              exits; the rest is other.
  *
  * VTEL_CMD_RESET (do, CAP_NET_ADMIN)
  *    request:  nothing. Zeroes the exit counts, times and histograms of
