@@ -85,22 +85,43 @@ static const struct prom_counter vm_counters[] = {
 	{ "vtel_vm_l2_exits_total", "Exits of the VM taken while a nested (L2) guest ran.", VTEL_A_L2_EXITS, false },
 };
 
+static const struct {
+	const char *kind;
+	int attr;
+} split_kinds[] = {
+	{ "guest", VTEL_A_GUEST_NS }, { "kvm", VTEL_A_KVM_NS },
+	{ "vmm", VTEL_A_VMM_NS }, { "wait", VTEL_A_WAIT_NS },
+	{ "idle", VTEL_A_IDLE_NS },
+};
+
+/* The families of the port and MMIO page rows. */
+enum addr_family { ADDR_EXITS, ADDR_SECONDS, ADDR_TIME };
+
+static const struct {
+	const char *name, *help;
+} addr_families[] = {
+	[ADDR_EXITS] = { "vtel_addr_exits_total",
+			 "Port-IO and MMIO exits of the VM by port or MMIO page (addr=\"other\": what the table did not keep)." },
+	[ADDR_SECONDS] = { "vtel_addr_handling_seconds_total",
+			   "Handling time of the VM's port-IO and MMIO exits by port or MMIO page." },
+	[ADDR_TIME] = { "vtel_addr_time_seconds_total",
+			"Handling time of the VM's port-IO and MMIO exits by port or MMIO page and kind: kvm (KVM handling on a CPU), vmm (the VMM in userspace), wait (runnable, no CPU) and idle (halted)." },
+};
+
 /*
  * Per VM: a series per row of its port and MMIO page table (at most 64
- * and "other"), labelled addr="0x10" (hex) and access="out".
+ * and "other"), labelled addr="0x10" (hex) and access="out"; the time
+ * split also kind="kvm|vmm|wait|idle" (no guest: rows are handling time).
  */
-static void write_addrs(FILE *f, const struct export *x, bool ns)
+static void write_addrs(FILE *f, const struct export *x, enum addr_family fam)
 {
-	const char *name = ns ? "vtel_addr_handling_seconds_total" :
-				"vtel_addr_exits_total";
-	struct prom_label l[VM_LABELS + 2];
+	const char *name = addr_families[fam].name;
+	struct prom_label l[VM_LABELS + 3];
 	char id[HUMAN_LEN], pid[HUMAN_LEN], addr[32];
 	const struct vtel_rec *e;
-	size_t i, j;
+	size_t i, j, k;
 
-	prom_family(f, name, "counter", ns ?
-		    "Handling time of the VM's port-IO and MMIO exits by port or MMIO page." :
-		    "Port-IO and MMIO exits of the VM by port or MMIO page (addr=\"other\": no room in the table).");
+	prom_family(f, name, "counter", addr_families[fam].help);
 	for (i = 0; i < x->vms.n; i++) {
 		if (x->gone[i])
 			continue;
@@ -117,25 +138,38 @@ static void write_addrs(FILE *f, const struct export *x, bool ns)
 			l[VM_LABELS].value = addr;
 			l[VM_LABELS + 1].value =
 				vtel_addr_kind_name(rec_u(e, VTEL_A_ADDR_KIND));
-			if (ns)
-				prom_sample_ns(f, name, l, VM_LABELS + 2,
-					       rec_u(e, VTEL_A_TOTAL_NS));
-			else
+			if (fam == ADDR_EXITS) {
 				prom_sample_u64(f, name, l, VM_LABELS + 2,
 						rec_u(e, VTEL_A_COUNT));
+				continue;
+			}
+			if (fam == ADDR_SECONDS) {
+				prom_sample_ns(f, name, l, VM_LABELS + 2,
+					       rec_u(e, VTEL_A_TOTAL_NS));
+				continue;
+			}
+			/* split_kinds[0] is guest */
+			l[VM_LABELS + 2].name = "kind";
+			for (k = 1; k < ARRAY_SIZE(split_kinds); k++) {
+				l[VM_LABELS + 2].value = split_kinds[k].kind;
+				prom_sample_ns(f, name, l, VM_LABELS + 3,
+					       rec_u(e, split_kinds[k].attr));
+			}
 		}
 	}
 }
 
+/* Whether the module splits the rows' time (not before issue 12). */
+static bool addrs_have_split(const struct export *x)
+{
+	size_t i;
 
-static const struct {
-	const char *kind;
-	int attr;
-} split_kinds[] = {
-	{ "guest", VTEL_A_GUEST_NS }, { "kvm", VTEL_A_KVM_NS },
-	{ "vmm", VTEL_A_VMM_NS }, { "wait", VTEL_A_WAIT_NS },
-	{ "idle", VTEL_A_IDLE_NS },
-};
+	for (i = 0; i < x->vms.n; i++)
+		if (!x->gone[i] && x->addrs[i].n &&
+		    rec_has(&x->addrs[i].v[0], VTEL_A_KVM_NS))
+			return true;
+	return false;
+}
 
 /* The five samples of r's time split, labels l[0..nl) plus kind in l[nl]. */
 static void write_split(FILE *f, const char *name, struct prom_label *l,
@@ -419,8 +453,10 @@ int cmd_export(struct vtel_ctx *ctx, const struct vtel_args *a)
 		write_status(f, &x.status);
 		write_host_reasons(f, &x.host);
 		write_vms(f, &x);
-		write_addrs(f, &x, false);
-		write_addrs(f, &x, true);
+		write_addrs(f, &x, ADDR_EXITS);
+		write_addrs(f, &x, ADDR_SECONDS);
+		if (addrs_have_split(&x))
+			write_addrs(f, &x, ADDR_TIME);
 		if (x.cgroups.n)
 			write_cgroups(f, &x.cgroups);
 		fflush(f);

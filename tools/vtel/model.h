@@ -32,6 +32,9 @@ struct vtel_bucket {
 enum {
 	VTEL_X_VM_NAME = VTEL_A_MAX + 1,	/* string */
 	VTEL_X_VM_NAME_SRC,			/* string: qemu, libvirt, k8s, comm */
+	VTEL_X_COUNT_PPM,			/* u64: a row's share of its table's count */
+	VTEL_X_TIME_PPM,			/* u64: ... and of its time */
+	VTEL_X_AVG_NS,				/* u64: a row's time / count */
 	__VTEL_X_MAX
 };
 #define VTEL_REC_MAX	(__VTEL_X_MAX - 1)

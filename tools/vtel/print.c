@@ -8,6 +8,7 @@
 
 #include "human.h"
 #include "print.h"
+#include "view.h"
 
 static const char *state_name(uint64_t v)
 {
@@ -52,6 +53,8 @@ static const char *enum_name(enum vtel_fmt fmt, uint64_t v)
 		return state_name(v);
 	case VF_ISA:
 		return isa_name(v);
+	case VF_ADDR_KIND:
+		return vtel_addr_kind_name(v);
 	default:
 		return event_name(v);
 	}
@@ -79,6 +82,9 @@ char *vtel_col_text(char *buf, size_t size, const struct vtel_col *c,
 	case VF_ID:
 		snprintf(buf, size, "%llu", (unsigned long long)v);
 		break;
+	case VF_HEX:
+		snprintf(buf, size, "0x%llx", (unsigned long long)v);
+		break;
 	case VF_COUNT:
 		snprintf(buf, size, "%s", human_count(h, v));
 		break;
@@ -101,6 +107,7 @@ char *vtel_col_text(char *buf, size_t size, const struct vtel_col *c,
 	case VF_STATE:
 	case VF_ISA:
 	case VF_EVENT:
+	case VF_ADDR_KIND:
 		name = enum_name(c->fmt, v);
 		if (name)
 			snprintf(buf, size, "%s", name);
@@ -135,6 +142,7 @@ void vtel_col_json(struct vtel_out *o, const struct vtel_col *c,
 	case VF_STATE:
 	case VF_ISA:
 	case VF_EVENT:
+	case VF_ADDR_KIND:
 		name = enum_name(c->fmt, v);
 		if (name)
 			jw_str(o, c->key, name);
@@ -221,7 +229,7 @@ void vtel_print_inline(struct vtel_out *o, const struct vtel_col *cols,
 static bool col_left(const struct vtel_col *c)
 {
 	return c->fmt == VF_STR || c->fmt == VF_STATE || c->fmt == VF_ISA ||
-	       c->fmt == VF_EVENT;
+	       c->fmt == VF_EVENT || c->fmt == VF_HEX || c->fmt == VF_ADDR_KIND;
 }
 
 void vtel_print_table(struct vtel_out *o, const char *key,

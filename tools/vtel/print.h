@@ -25,6 +25,8 @@ enum vtel_fmt {
 	VF_STATE,	/* enum vtel_vm_state */
 	VF_ISA,		/* enum vtel_isa_value */
 	VF_EVENT,	/* enum vtel_event */
+	VF_HEX,		/* text: 0x10; JSON: integer */
+	VF_ADDR_KIND,	/* enum vtel_addr_kind_value */
 };
 
 #define VC_JSON		1	/* JSON only */

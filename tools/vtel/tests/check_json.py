@@ -144,13 +144,15 @@ def check(name, doc):
         if list(doc) != ["view", "ports", "mmio", "other"]:
             raise Bad("keys %s" % list(doc))
         view(doc["view"])
-        arr(doc["ports"], {"port": INTN, "dir": STR, "count": INTN,
-                           "total_ns": INTN, "count_pct": NUM,
-                           "time_pct": NUM}, "ports")
-        arr(doc["mmio"], {"gpa": INTN, "access": STR, "count": INTN,
-                          "total_ns": INTN, "count_pct": NUM,
-                          "time_pct": NUM}, "mmio")
-        obj(doc["other"], {"count": INTN, "total_ns": INTN}, "other")
+        row = {"count": INTN, "count_pct": NUM, "total_ns": INTN,
+               "time_pct": NUM, "avg_ns": INTN, "kvm_ns": INTN,
+               "vmm_ns": INTN, "wait_ns": INTN, "idle_ns": INTN,
+               "poll_ns": INTN}
+        arr(doc["ports"], dict({"port": INTN, "dir": STR}, **row), "ports")
+        arr(doc["mmio"], dict({"gpa": INTN, "access": STR}, **row), "mmio")
+        obj(doc["other"], {"count": INTN, "total_ns": INTN, "kvm_ns": INTN,
+                           "vmm_ns": INTN, "wait_ns": INTN, "idle_ns": INTN,
+                           "poll_ns": INTN}, "other")
     elif name == "vms.json":
         if list(doc) != ["vms"]:
             raise Bad("keys %s" % list(doc))

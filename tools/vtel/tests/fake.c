@@ -862,13 +862,13 @@ static void addrs(struct fake *f, const struct nlmsghdr *req)
 {
 	static const struct {
 		uint8_t kind;
-		uint64_t addr, count, ns;
+		uint64_t addr, count, ns, kvm, vmm, wait;
 	} rows[] = {
-		{ VTEL_ADDR_PIO_OUT, 0x10, 300, 60000000 },
-		{ VTEL_ADDR_PIO_IN, 0x13, 200, 10000000 },
-		{ VTEL_ADDR_MMIO_WRITE, 0xfeb00000ULL, 120, 24000000 },
-		{ VTEL_ADDR_MMIO_READ, 0xa000, 80, 8000000 },
-		{ VTEL_ADDR_OTHER, 0, 7, 700000 },
+		{ VTEL_ADDR_PIO_OUT, 0x10, 300, 60000000, 6000000, 50000000, 4000000 },
+		{ VTEL_ADDR_PIO_IN, 0x13, 200, 10000000, 8000000, 2000000, 0 },
+		{ VTEL_ADDR_MMIO_WRITE, 0xfeb00000ULL, 120, 24000000, 4000000, 20000000, 0 },
+		{ VTEL_ADDR_MMIO_READ, 0xa000, 80, 8000000, 8000000, 0, 0 },
+		{ VTEL_ADDR_OTHER, 0, 7, 700000, 700000, 0, 0 },
 	};
 	const struct fake_vm *vm;
 	const char *text = NULL;
@@ -893,6 +893,11 @@ static void addrs(struct fake *f, const struct nlmsghdr *req)
 			put_u64(msg, VTEL_A_ADDR, rows[i].addr);
 		put_u64(msg, VTEL_A_COUNT, rows[i].count);
 		put_u64(msg, VTEL_A_TOTAL_NS, rows[i].ns);
+		put_u64(msg, VTEL_A_KVM_NS, rows[i].kvm);
+		put_u64(msg, VTEL_A_VMM_NS, rows[i].vmm);
+		put_u64(msg, VTEL_A_WAIT_NS, rows[i].wait);
+		put_u64(msg, VTEL_A_IDLE_NS, 0);
+		put_u64(msg, VTEL_A_POLL_NS, 0);
 		dump_msg(f, msg, i + 1 == ARRAY_SIZE(rows));
 	}
 	q_done(f, req, 0, NULL);

@@ -146,11 +146,17 @@ rc cli-io 0 $V io --vm "$ID"
 cat rc.out
 $V -j io --vm "$ID" >io.json
 dump io.json
-# row_count FILE KEY: the summed count of the rows that start with KEY.
-row_count() {
-	tr '{' '\n' <"$1" | awk -v k="$2" 'index($0, k) == 1 {
-		sub(/.*"count":/, ""); sub(/[,}].*/, ""); s += $0; n++ }
+# row_field FILE KEY FIELD: the summed FIELD of the rows that start with KEY.
+row_field() {
+	tr '{' '\n' <"$1" | awk -v k="$2" -v f="\"$3\":" 'index($0, k) == 1 {
+		sub(".*" f, ""); sub(/[,}].*/, ""); s += $0; n++ }
 		END { if (n) print s }'
+}
+row_count() { row_field "$1" "$2" count; }
+# reason_field FILE REASON FIELD: FIELD of REASON's exit row.
+reason_field() {
+	tr '{' '\n' <"$1" | awk -v r="\"reason\":\"$2\"" -v f="\"$3\":" 'index($0, r) {
+		sub(".*" f, ""); sub(/[,}].*/, ""); print; exit }'
 }
 t_eq cli-io-port-0x10 "$(row_count io.json '"port":16,"dir":"out"')" \
 	"$(($(sumf guest_io <l.out) - $(sumf rounds <l.out)))"
@@ -159,6 +165,15 @@ t_eq cli-io-port-0x11 "$(row_count io.json '"port":17,"dir":"in"')" \
 t_eq cli-io-page-0x9000 "$(row_count io.json '"gpa":36864,')" \
 	"$(sumf mmio_exits <l.out)"
 t_eq cli-io-other-empty "$(row_count io.json '"count"')" 0
+# The rows' time split: the VMM slept 5 ms after each out 0x10 (vmm time,
+# not wait), and the port rows split the io reason's time exactly.
+t_ge cli-io-port-0x10-vmm-covers-sleeps \
+	"$(row_field io.json '"port":16,"dir":"out"' vmm_ns)" \
+	"$(( ($(sumf guest_io <l.out) - $(sumf rounds <l.out)) * 5000000 ))"
+for f in total_ns kvm_ns vmm_ns wait_ns idle_ns; do
+	t_eq "cli-io-ports-$f-is-io" "$(row_field io.json '"port":' $f)" \
+		"$(reason_field done.json "$R_IO" $f)"
+done
 rc cli-vms-retired 0 $V vms
 cat rc.out
 check cli-vms-retired-state "$(cat rc.out)" grep -q retired rc.out

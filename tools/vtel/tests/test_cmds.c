@@ -606,6 +606,13 @@ static void export(void)
 		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"other\",access=\"other\"} 7\n");
 	CHECK_HAS(r.out, "vtel_addr_handling_seconds_total{vm_id=\"1\",pid=\"4242\","
 		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"0xfeb00000\",access=\"write\"} 0.024\n");
+	/* The rows' time split: kinds without guest, summing to handling. */
+	CHECK_HAS(r.out, "vtel_addr_time_seconds_total{vm_id=\"1\",pid=\"4242\","
+		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"0x10\",access=\"out\",kind=\"vmm\"} 0.05\n");
+	CHECK_HAS(r.out, "vtel_addr_time_seconds_total{vm_id=\"1\",pid=\"4242\","
+		  "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"other\",access=\"other\",kind=\"kvm\"} 0.0007\n");
+	CHECK_LACKS(r.out, "vtel_addr_time_seconds_total{vm_id=\"1\",pid=\"4242\","
+		    "comm=\"qemu-system-x86\",vm_name=\"qemu-system-x86\",addr=\"0x10\",access=\"out\",kind=\"guest\"}");
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_CGROUPS);
 	done();
 
@@ -944,21 +951,25 @@ static void io(void)
 	run_ok("io --pid 4242", NULL, NULL);
 	CHECK_U64(f.last_cmd, VTEL_CMD_GET_ADDRS);
 	CHECK_U64(f.last_vm_id, 1);	/* the pid resolved by GET_VIEW */
-	CHECK_HAS(r.out, "PORT  ACCESS  COUNT  COUNT%    TIME   TIME%     AVG\n"
-		  "0x10  out       300  60.00%  60.0ms  85.71%   200µs\n"
-		  "0x13  in        200  40.00%  10.0ms  14.29%  50.0µs\n");
-	CHECK_HAS(r.out, "MMIO PAGE   ACCESS  COUNT  COUNT%    TIME   TIME%    AVG\n"
-		  "0xfeb00000  write     120  60.00%  24.0ms  75.00%  200µs\n"
-		  "0xa000      read       80  40.00%   8.0ms  25.00%  100µs\n");
-	CHECK_HAS(r.out, "other (no room in the table): 7 exits, 700µs\n");
+	CHECK_HAS(r.out, "PORT  ACCESS  COUNT  COUNT%    TIME   TIME%     AVG    KVM     VMM   WAIT  IDLE\n"
+		  "0x10  out       300  60.00%  60.0ms  85.71%   200µs  6.0ms  50.0ms  4.0ms   0ns\n"
+		  "0x13  in        200  40.00%  10.0ms  14.29%  50.0µs  8.0ms   2.0ms    0ns   0ns\n");
+	CHECK_HAS(r.out, "MMIO PAGE   ACCESS  COUNT  COUNT%    TIME   TIME%    AVG    KVM     VMM  WAIT  IDLE\n"
+		  "0xfeb00000  write     120  60.00%  24.0ms  75.00%  200µs  4.0ms  20.0ms   0ns   0ns\n"
+		  "0xa000      read       80  40.00%   8.0ms  25.00%  100µs  8.0ms     0ns   0ns   0ns\n");
+	CHECK_HAS(r.out, "other (addresses the tables did not keep): count 7, time 700µs, "
+		  "KVM 700µs, VMM 0ns, WAIT 0ns, IDLE 0ns\n");
 	done();
 
-	unit_case("json");
+	unit_case("json: the same fields, exact");
 	run_ok("-j io --vm 1", "json", "io.json");
 	CHECK_HAS(r.out, "\"ports\":[{\"port\":16,\"dir\":\"out\",\"count\":300,"
-		  "\"total_ns\":60000000,\"count_pct\":60.00,\"time_pct\":85.71},");
+		  "\"count_pct\":60,\"total_ns\":60000000,\"time_pct\":85.7142,"
+		  "\"avg_ns\":200000,\"kvm_ns\":6000000,\"vmm_ns\":50000000,"
+		  "\"wait_ns\":4000000,\"idle_ns\":0,\"poll_ns\":0},");
 	CHECK_HAS(r.out, "\"mmio\":[{\"gpa\":4272947200,\"access\":\"write\"");
-	CHECK_HAS(r.out, "\"other\":{\"count\":7,\"total_ns\":700000}}\n");
+	CHECK_HAS(r.out, "\"other\":{\"count\":7,\"total_ns\":700000,\"kvm_ns\":700000,"
+		  "\"vmm_ns\":0,\"wait_ns\":0,\"idle_ns\":0,\"poll_ns\":0}}\n");
 	done();
 
 	unit_case("a VM without port or MMIO exits");
