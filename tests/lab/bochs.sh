@@ -27,7 +27,7 @@ LAB_BOCHS_BOOT_OK='^lab: boot-dmesg: .*(WARNING: .* (fpu__init_system_xstate|par
 # serial console on stdout while it runs, and return 0 when the guest ended
 # the run itself, 124 on timeout, 1 otherwise.
 lab_bochs_boot() {
-	local vmlinuz=$1 initrd=$2 cmdline=$3 tmo=$4 w=$5 rc tailpid t0
+	local vmlinuz=$1 initrd=$2 cmdline=$3 tmo=$4 w=$5 rc tailpid t0 cur="" ts=""
 	for t in bochs grub-mkrescue xorriso mformat; do
 		command -v "$t" >/dev/null ||
 			{ echo "run.sh: error: $t not found (make deps)" >&2; return 2; }
@@ -77,8 +77,11 @@ lab_bochs_boot() {
 			printf '%s\n' "$l"
 			case $l in
 			"lab: init on"*) echo "lab: bochs: /init after $((SECONDS - t0))s" ;;
+			"lab: script "*)
+				cur=${l#lab: script } ts=$SECONDS
+				cur=${cur%%,*} ;;
 			"ok - "*kvm-load) echo "lab: bochs: kvm loaded after $((SECONDS - t0))s" ;;
-			VTEL-LAB-DONE) echo "lab: bochs: script done after $((SECONDS - t0))s" ;;
+			VTEL-LAB-DONE) echo "lab: bochs: script done after $((SECONDS - t0))s${cur:+ ($cur took $((SECONDS - ts))s)}" ;;
 			esac
 		done
 	) 2>/dev/null &

@@ -4,12 +4,18 @@
 # tests/lab/run.sh - boot a Debian kernel under QEMU/TCG with nested SVM and
 # run one in-guest test script.
 #
-#   tests/lab/run.sh --kver KVER --script tests/lab/<script>.sh
+#   tests/lab/run.sh --kver KVER --script tests/lab/<script>.sh [SCRIPT...]
 #                    [--vtel-ko PATH | --no-vtel] [--extra FILE...]
 #                    [--timeout SECONDS] [--quiet] [--backend qemu|bochs]
 #                    [--cmdline ARGS]
 #
 # --cmdline ARGS adds ARGS to the kernel command line (e.g. debugfs=off).
+#
+# Several scripts run one after the other in the same boot (a Bochs boot
+# costs minutes): /init unloads vtel between them, each is judged on its
+# own lines ("lab(<LABEL>/<script>): N passed, M failed", its own
+# VTEL-LAB-DONE), the boot's own checks (timeout, exit, kernel warnings)
+# as "lab(<LABEL>/boot): ...", and the last line is the total.
 #
 # --backend (default $LAB_BACKEND, else qemu): qemu is QEMU/TCG with nested
 # SVM (kvm_amd); bochs is Bochs with the corei7_skylake_x model, where
@@ -40,17 +46,19 @@ REPO=$(cd "$HERE/../.." && pwd)
 BUILD=$REPO/build
 WARN_RE='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|Kernel panic'
 
-kver_arg= script= vtel_ko= no_vtel=0 timeout_s=180 quiet=0 cmdline=
+kver_arg= vtel_ko= no_vtel=0 timeout_s=180 quiet=0 cmdline=
 backend=${LAB_BACKEND:-qemu}
-extras=()
+extras=() scripts=()
 
-usage() { sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '3,41p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) kver_arg=${2:?--kver needs a value}; shift 2 ;;
-	--script) script=${2:?--script needs a value}; shift 2 ;;
+	--script) shift
+		if [ $# = 0 ] || [ "${1#--}" != "$1" ]; then die "--script needs a value"; fi
+		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do scripts+=("$1"); shift; done ;;
 	--vtel-ko) vtel_ko=${2:?--vtel-ko needs a value}; shift 2 ;;
 	--no-vtel) no_vtel=1; shift ;;
 	--timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
@@ -64,10 +72,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$kver_arg" ] || die "--kver is required"
-[ -n "$script" ] || die "--script is required"
+[ ${#scripts[@]} -gt 0 ] || die "--script is required"
 case $backend in qemu|bochs) ;; *) die "unknown backend '$backend' (qemu or bochs)" ;; esac
-[ -f "$script" ] || die "no such script: $script"
-script=$(realpath "$script")
+names=()
+for i in "${!scripts[@]}"; do
+	[ -f "${scripts[$i]}" ] || die "no such script: ${scripts[$i]}"
+	scripts[i]=$(realpath "${scripts[$i]}")
+	names+=("$(basename "${scripts[$i]}" .sh)")
+done
 
 # --- resolve the kernel --------------------------------------------------
 # shellcheck source=tests/lab/kver.sh
@@ -85,7 +97,7 @@ for f in ${extras[@]+"${extras[@]}"}; do [ -f "$f" ] || die "no such extra file:
 
 OUT=$BUILD/lab/$KVER
 mkdir -p "$OUT"
-name=$(basename "$script" .sh)
+name=$(IFS=+; echo "${names[*]}")
 LABEL=$KVER sfx=
 [ "$backend" = qemu ] || LABEL=$backend-$KVER sfx=.$backend
 LOG=$OUT/$name$sfx.console.log
@@ -154,7 +166,15 @@ ov=$work/overlay
 mkdir -p "$ov/lab" "$ov/bin" "$ov/extra"
 install -m 755 "$HERE/init" "$ov/init"
 install -m 644 "$HERE/lib.sh" "$ov/lab/lib.sh"
-install -m 755 "$script" "$ov/lab/test.sh"
+if [ ${#scripts[@]} = 1 ]; then
+	install -m 755 "${scripts[0]}" "$ov/lab/test.sh"
+else
+	# /init runs /lab/tests/*.sh in this order.
+	mkdir -p "$ov/lab/tests"
+	for i in "${!scripts[@]}"; do
+		install -m 755 "${scripts[$i]}" "$ov/lab/tests/$(printf %02d "$i")-${names[$i]}.sh"
+	done
+fi
 install -m 755 "$VMM" "$ov/bin/vtel-testvmm"
 [ -z "$vtel_ko" ] || install -m 644 "$vtel_ko" "$ov/lab/vtel.ko"
 for f in ${extras[@]+"${extras[@]}"}; do install -m 755 "$f" "$ov/extra/"; done
@@ -201,17 +221,36 @@ if grep -q '^VTEL-GCOV-BEGIN$' "$LOG"; then
 fi
 
 # --- verdict ------------------------------------------------------------------
-pass=$(grep -c '^ok - ' "$LOG" || true)
-fail=$(grep -c '^not ok - ' "$LOG" || true)
+# (With several scripts: each one's lines, from /init's "lab: script NAME,"
+# to the next, then the boot's own checks.)
+pass=0 fail=0
+if [ ${#scripts[@]} -gt 1 ]; then
+	for n in "${names[@]}"; do
+		awk -v n="$n," '/^lab: script / { on = $3 == n } on' "$LOG" >"$work/$n.lines"
+		p=$(grep -c '^ok - ' "$work/$n.lines" || true)
+		f=$(grep -c '^not ok - ' "$work/$n.lines" || true)
+		[ $quiet = 0 ] || grep '^not ok - ' "$work/$n.lines" || true
+		if ! grep -q '^VTEL-LAB-DONE$' "$work/$n.lines"; then
+			echo "not ok - $n-lab-done: no VTEL-LAB-DONE from $n (panic, hang or script error)"
+			f=$((f + 1))
+		fi
+		echo "lab($LABEL/$n): $p passed, $f failed"
+		pass=$((pass + p)) fail=$((fail + f))
+	done
+	pass0=$pass fail0=$fail
+else
+	pass=$(grep -c '^ok - ' "$LOG" || true)
+	fail=$(grep -c '^not ok - ' "$LOG" || true)
+	if ! grep -q '^VTEL-LAB-DONE$' "$LOG"; then
+		echo "not ok - lab-done: no VTEL-LAB-DONE on the console (panic, hang or script error)"
+		fail=$((fail + 1))
+	fi
+fi
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	echo "not ok - $backend-timeout: no poweroff within ${timeout_s}s"
 	fail=$((fail + 1))
 elif [ "$qrc" != 0 ]; then
 	echo "not ok - $backend-exit: $backend exited with status $qrc"
-	fail=$((fail + 1))
-fi
-if ! grep -q '^VTEL-LAB-DONE$' "$LOG"; then
-	echo "not ok - lab-done: no VTEL-LAB-DONE on the console (panic, hang or script error)"
 	fail=$((fail + 1))
 fi
 # Kernel warnings, but not in our own TAP lines (a test name may quote them).
@@ -238,7 +277,9 @@ if [ -n "$warn" ]; then
 else
 	pass=$((pass + 1))
 fi
-if [ $quiet = 1 ]; then grep '^not ok - ' "$LOG" || true; fi
+[ $quiet = 0 ] || [ ${#scripts[@]} -gt 1 ] || grep '^not ok - ' "$LOG" || true
 echo "lab: console log $LOG, $(elapsed)s in all"
+[ ${#scripts[@]} = 1 ] ||
+	echo "lab($LABEL/boot): $((pass - pass0)) passed, $((fail - fail0)) failed"
 echo "lab($LABEL): $pass passed, $fail failed"
 [ "$fail" = 0 ]
