@@ -6,7 +6,9 @@
 # vtel:vtel_slow_exit events, with the VMM's pid, the MMIO reason and at
 # least the sleep as handling time, and vtel's slow_exits must equal the
 # number of events. Extras: the static vtel CLI, perf and bpftrace with
-# their libraries (tests/lab/prog-files.sh).
+# their libraries (tests/lab/prog-files.sh). Under Bochs bpftrace may be
+# left out (its LLVM and clang libraries are 200 MB; see
+# Documentation/testing.rst): then its checks are not run, and say so.
 . /lab/lib.sh
 cd /tmp
 LD=$(ls /extra/ld-linux-x86-64.so.* 2>/dev/null | head -n 1)
@@ -14,6 +16,8 @@ perf() { "$LD" --library-path /extra /extra/perf "$@"; }
 bpftrace() { "$LD" --library-path /extra /extra/bpftrace "$@"; }
 VTEL=/extra/vtel
 EV=/sys/kernel/tracing/events/vtel
+BPFTRACE=1
+[ -x /extra/bpftrace ] || [ "$LAB_BACKEND" != bochs ] || BPFTRACE=0
 N=5
 SLEEP_US=150000		# the VMM's sleep on each slow exit
 THRESH=75ms		# far above a TCG exit (~50 us, tens of ms on a busy host)
@@ -67,7 +71,7 @@ bad=$(awk '$3 <= 75000000' global.ev)
 check tr-global-none-under "events under the threshold: $bad" [ -z "$bad" ]
 # The VMM slept: that is vmm time, and the four parts add up exactly.
 bad=$(awk -v s=$((SLEEP_US * 1000)) '$6 < s' global.ev)
-check tr-global-vmm "vmm_ns under the ${SLEEP_US}us sleep: $bad" [ -z "$bad" ]
+check tr-global-vmm-ns "vmm_ns under the ${SLEEP_US}us sleep: $bad" [ -z "$bad" ]
 bad=$(awk '$5 + $6 + $7 + $8 != $3' global.ev)
 check tr-global-split-sum "kvm+vmm+wait+idle != handling: $bad" [ -z "$bad" ]
 t_eq tr-global-slow-exits "$(slow_of "$_pid")" $N
@@ -99,13 +103,19 @@ t_eq tr-off-slow-exits "$(slow_of "$_pid")" 0
 "$VTEL" config slow-exit $THRESH >/dev/null
 ulimit -l unlimited 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-bpftrace -e 'tracepoint:vtel:vtel_slow_exit { @[args->reason] = count(); }' \
-	-c "$VMM --mmio $N --mmio-sleep $SLEEP_US --cpuid 200" >bt.out 2>bt.err
-sed 's/^/# bpftrace: /' bt.out
-got=$(sed -n 's/^@\[\(.*\)\]: \([0-9]*\)$/\1 \2/p' bt.out)
-t_eq tr-bpftrace-count "$(echo "$got" | awk '{ s += $2 } END { print s + 0 }')" $N
-check tr-bpftrace-reason "bpftrace saw '$got' ($(tail -n 2 bt.err))" \
-	sh -c "echo '$got' | grep -Eq '^(npf|EPT_VIOLATION|EPT_MISCONFIG) $N\$'"
+if [ $BPFTRACE = 1 ]; then
+	bpftrace -e 'tracepoint:vtel:vtel_slow_exit { @[args->reason] = count(); }' \
+		-c "$VMM --mmio $N --mmio-sleep $SLEEP_US --cpuid 200" >bt.out 2>bt.err
+	sed 's/^/# bpftrace: /' bt.out
+	got=$(sed -n 's/^@\[\(.*\)\]: \([0-9]*\)$/\1 \2/p' bt.out)
+	t_eq tr-bpftrace-count "$(echo "$got" | awk '{ s += $2 } END { print s + 0 }')" $N
+	# (On VMX the N can be split between EPT_VIOLATION and EPT_MISCONFIG.)
+	bad=$(echo "$got" | awk -v re="$MMIO_RE" -v n=$N '$1 !~ re { print "other:", $0 }
+		$1 ~ re { s += $2 } END { if (s != n) print "mmio " s + 0 " != " n }')
+	check tr-bpftrace-reason "bpftrace saw '$got': $bad ($(tail -n 2 bt.err))" [ -z "$bad" ]
+else
+	say "bpftrace: not in this Bochs initramfs, its two checks not run"
+fi
 
 # 5. Bad input: an unknown reason is refused and changes nothing.
 "$VTEL" config slow-exit 1ms --reason no_such_reason 2>cfg.err
@@ -121,7 +131,7 @@ wf() { echo "# wf\$ $*"; "$@" 2>&1 | sed 's/^/# wf: /'; }
 "$VMM" --mmio 50 --mmio-sleep 2000 --io 2000 --cpuid 500 >wf.out 2>&1
 wpid=$(field pid <wf.out | head -n 1)
 wf "$VTEL" exits --pid "$wpid"
-wf "$VTEL" config slow-exit 1ms --reason $(echo "$MMIO_RE" | tr -d '^$()' | cut -d'|' -f1)
+for r in $R_MMIO; do wf "$VTEL" config slow-exit 1ms --reason $r; done
 perf record -q -e vtel:vtel_slow_exit -a -o wf.data -- \
 	"$VMM" --mmio 50 --mmio-sleep 2000 --io 2000 --cpuid 500 >/dev/null 2>&1
 echo "# wf\$ perf script -i wf.data | head -n 4"
@@ -130,8 +140,9 @@ perf script -i wf.data 2>/dev/null | grep -c vtel_slow_exit >wf.n
 # (KVM's own first npf of a VM, mapping guest memory, can be slow too.)
 check tr-wf-events "perf script saw $(cat wf.n) slow exits, want >= 50" [ "$(cat wf.n)" -ge 50 ]
 wf perf trace --no-syscalls -e 'vtel:*' -- "$VMM" --mmio 3 --mmio-sleep 2000
-wf bpftrace -e 'tracepoint:vtel:vtel_slow_exit { @us[args->reason] = hist(args->handling_ns / 1000); }' \
-	-c "$VMM --mmio 50 --mmio-sleep 2000 --io 500"
+[ $BPFTRACE = 0 ] ||
+	wf bpftrace -e 'tracepoint:vtel:vtel_slow_exit { @us[args->reason] = hist(args->handling_ns / 1000); }' \
+		-c "$VMM --mmio 50 --mmio-sleep 2000 --io 500"
 
 rmmod vtel && pass tr-rmmod || fail tr-rmmod "rmmod vtel"
 lab_done
