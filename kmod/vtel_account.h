@@ -237,4 +237,91 @@ out:
 	vc->last_entry_ns = now;
 }
 
+/*
+ * The fast path: what the probes run for the common exit and entry of the
+ * vCPU cached on this CPU (vtel_hook.c checks the cache: vCPU, VM, thread
+ * and, at exit, cgroup). No call but a tail call, so the probes need no
+ * frame. Anything rare returns false before writing a thing, and the probe
+ * takes the full path above, which handles it: a pending reset, a reason
+ * without a slot yet or beyond the slots (and, vtel_hook.c, an L2 exit or
+ * a tentative MMIO key); at entry no exit in flight, marks or run delay to
+ * split (vtel_split_pending()), a slow exit, a histogram bucket about to
+ * wrap. min/max need no timed test: a new slot
+ * starts at min U64_MAX (vtel_seg_slot_new).
+ */
+void vtel_account_detail_out(struct vtel_vcpu *vc, struct vtel_seg *seg,
+			     u64 ns);
+
+static __always_inline bool vtel_account_exit_fast(struct vtel_pcpu *pc,
+						   struct vtel_vcpu *vc,
+						   unsigned int reason,
+						   u64 now, u64 rd, u64 detail)
+{
+	/* A matching cg_id (never 0) means vc has a segment. */
+	struct vtel_seg *seg = vc->seg;
+	u32 gen = READ_ONCE(vtel_table.reset_gen);
+	u64 last = vc->last_entry_ns;
+	u8 slot;
+
+	if (unlikely(reason >= VTEL_MAX_REASONS || pc->reset_gen != gen ||
+		     seg->reset_gen != gen))
+		return false;
+	slot = seg->slot_of[reason];
+	if (unlikely(!slot))
+		return false;
+	if (likely(last && now > last)) {
+		seg->guest_ns += now - last;
+		pc->guest_ns += now - last;
+	}
+	pc->exits++;
+	seg->exits++;
+	seg->slot[slot - 1].count++;
+	vc->last_exit_ns = now;
+	vc->in_exit = true;
+	vc->pending = slot;
+	vc->reason = reason;
+	vc->detail = detail;
+	vtel_split_exit(&vc->split, rd);
+	return true;
+}
+
+static __always_inline bool vtel_account_entry_fast(struct vtel_pcpu *pc,
+						    struct vtel_vcpu *vc,
+						    u64 now, u64 rd)
+{
+	/* in_exit: the exit found a segment (none is ever taken away). */
+	struct vtel_seg *seg = vc->seg;
+	u32 gen = READ_ONCE(vtel_table.reset_gen);
+	unsigned int slot = vc->pending;
+	struct vtel_slot *s;
+	u64 d;
+
+	if (unlikely(!vc->in_exit || !slot || pc->reset_gen != gen ||
+		     seg->reset_gen != gen || vc->split.flags ||
+		     vc->split.rd != rd))
+		return false;
+	d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
+	if (unlikely(vtel_slow_is(vc->reason, d)))
+		return false;
+	if (likely(slot <= VTEL_SEG_HISTS)) {
+		u32 *bucket = &seg->hist[slot - 1].b[vtel_hist_bucket(d)];
+
+		if (unlikely(*bucket == U32_MAX))
+			return false;
+		(*bucket)++;
+	}
+	s = &seg->slot[slot - 1];
+	s->timed++;
+	s->total_ns += d;
+	s->min_ns = min(s->min_ns, d);
+	s->max_ns = max(s->max_ns, d);
+	seg->handling_ns += d;
+	pc->handling_ns += d;
+	vc->in_exit = false;
+	vc->last_entry_ns = now;
+	if (unlikely(vc->detail))
+		vtel_account_detail_out(vc, seg, d);	/* a tail call */
+	return true;
+}
+
 #endif /* _VTEL_ACCOUNT_H */

@@ -21,6 +21,7 @@
 #include "vtel_account.h"
 #include "vtel_arch.h"
 #include "vtel_cgroup.h"
+#include "vtel_clock.h"
 #include "vtel_compat.h"
 #include "vtel_hook.h"
 
@@ -40,11 +41,11 @@ static __always_inline struct cgroup *vtel_current_cgroup(void)
 	return task_css_set_check(current, true)->dfl_cgrp;
 }
 
-static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
+/* The full paths, for whatever the fast path (vtel_account.h) leaves. */
+static noinline void notrace vtel_probe_exit_slow(struct vtel_pcpu *pc,
+						  struct kvm_vcpu *vcpu,
+						  u32 isa, u64 now)
 {
-	VTEL_PROBE_CONTEXT();
-	u64 now = local_clock();
-	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 	struct vtel_vcpu *vc = vtel_vcpu_get(pc, vcpu, vcpu->kvm,
 					     vcpu->vcpu_id);
 	unsigned int reason;
@@ -67,14 +68,84 @@ static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
 				 addr_key | vtel_arch_l2(vcpu, VTEL_DETAIL_L2));
 }
 
+static noinline void notrace vtel_probe_entry_slow(struct vtel_pcpu *pc,
+						   struct kvm_vcpu *vcpu,
+						   u64 now)
+{
+	vtel_account_entry(pc, vtel_vcpu_get(pc, vcpu, vcpu->kvm,
+					     vcpu->vcpu_id), now, vtel_run_delay());
+}
+
+/* The cached vCPU is this one, of this VM, run by this thread. */
+static __always_inline bool vtel_vcpu_hit(const struct vtel_vcpu *vc,
+					  const struct kvm_vcpu *vcpu)
+{
+	return likely(vc && vc->key == vcpu && vc->vm_key == vcpu->kvm &&
+		      vc->tid == current->pid);
+}
+
+static __always_inline void vtel_exit(struct kvm_vcpu *vcpu, u32 isa, u64 now)
+{
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
+	struct vtel_vcpu *vc = pc->cache;
+	u64 detail = 0;
+
+	/* An L2 exit takes the full path, to count it as such. */
+	if (vtel_vcpu_hit(vc, vcpu) &&
+	    likely(cgroup_id(vtel_current_cgroup()) == vc->cg_id &&
+		   !vtel_arch_l2(vcpu, VTEL_DETAIL_L2))) {
+		unsigned int reason = vtel_arch_exit_reason_fast(vcpu, isa,
+								 &detail);
+
+		if (likely(vtel_account_exit_fast(pc, vc, reason, now,
+						  vtel_run_delay(), detail)))
+			return;
+	}
+	vtel_probe_exit_slow(pc, vcpu, isa, now);
+}
+
+static __always_inline void vtel_entry(struct kvm_vcpu *vcpu, u64 now)
+{
+	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
+	struct vtel_vcpu *vc = pc->cache;
+
+	if (vtel_vcpu_hit(vc, vcpu) &&
+	    likely(vtel_account_entry_fast(pc, vc, now, vtel_run_delay())))
+		return;
+	vtel_probe_entry_slow(pc, vcpu, now);
+}
+
+/*
+ * The probes. Their clock is the TSC, read inline; without a stable TSC
+ * they jump to the same code with local_clock() (vtel_clock.h), whose
+ * call costs a frame: only there.
+ */
+static noinline void notrace vtel_probe_exit_lc(VTEL_KVM_EXIT_PROTO)
+{
+	vtel_exit(vcpu, isa, local_clock());
+}
+
+static noinline void notrace vtel_probe_entry_lc(VTEL_KVM_ENTRY_PROTO)
+{
+	vtel_entry(vcpu, local_clock());
+}
+
+static void notrace vtel_probe_exit(VTEL_KVM_EXIT_PROTO)
+{
+	VTEL_PROBE_CONTEXT();
+
+	if (!static_branch_likely(&vtel_clock_tsc))
+		return vtel_probe_exit_lc(data, vcpu, isa);
+	vtel_exit(vcpu, isa, vtel_clock_tsc_now());
+}
+
 static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
 {
 	VTEL_PROBE_CONTEXT();
-	u64 now = local_clock();
-	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 
-	vtel_account_entry(pc, vtel_vcpu_get(pc, vcpu, vcpu->kvm,
-					     vcpu->vcpu_id), now, vtel_run_delay());
+	if (!static_branch_likely(&vtel_clock_tsc))
+		return vtel_kvm_entry_call(vtel_probe_entry_lc, data, vcpu);
+	vtel_entry(vcpu, vtel_clock_tsc_now());
 }
 
 /*
@@ -85,7 +156,7 @@ static void notrace vtel_probe_entry(VTEL_KVM_ENTRY_PROTO)
  */
 static void notrace vtel_probe_user_exit(VTEL_KVM_USER_EXIT_PROTO)
 {
-	u64 now = local_clock();
+	u64 now = vtel_clock();
 	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 	struct vtel_vcpu *vc = pc->cache;
 
@@ -104,7 +175,7 @@ static void notrace vtel_probe_user_exit(VTEL_KVM_USER_EXIT_PROTO)
  */
 static void notrace vtel_probe_wakeup(VTEL_KVM_WAKEUP_PROTO)
 {
-	u64 now = local_clock();
+	u64 now = vtel_clock();
 	struct vtel_pcpu *pc = this_cpu_ptr(vtel_table.pcpu);
 	struct preempt_notifier *pn = vtel_current_preempt_notifier();
 	struct kvm_vcpu *vcpu = pn ? container_of(pn, struct kvm_vcpu,
@@ -309,6 +380,8 @@ void vtel_hook_check(void)
 	static bool warned;
 	struct vtel_hook_probe s = vtel_hook_probe_state();
 
+	vtel_clock_check();
+
 	if ((s.disabled || s.missed) && !warned) {
 		warned = true;
 		pr_warn("kvm_arch_destroy_vm kprobe %s (%lu missed): destroyed VMs may stay live\n",
@@ -328,6 +401,7 @@ void vtel_hook_bench_probes(void (**exit)(VTEL_KVM_EXIT_PROTO),
 /* Attaches at once if kvm is already loaded: the notifier replays it. */
 int vtel_hook_init(void)
 {
+	vtel_clock_init();
 	return register_tracepoint_module_notifier(&vtel_tp_nb);
 }
 

@@ -7,6 +7,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "vtel_account.h"
 #include "vtel_seg.h"
 
 void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
@@ -41,6 +42,8 @@ u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
 	if (slot >= VTEL_SEG_SLOTS)
 		return 0;
 	seg->reason_of[slot] = reason;
+	/* The fast path's min() needs no timed test (vtel_account.h). */
+	seg->slot[slot].min_ns = U64_MAX;
 	seg->slot_of[reason] = slot + 1;
 	/* Readers walk [0, nr_slots): publish the slot after its reason. */
 	smp_store_release(&seg->nr_slots, slot + 1);
@@ -62,6 +65,13 @@ void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 	if (vc->pending)
 		vtel_split_add(&seg->slot[vc->pending - 1].split, &s);
 	vtel_split_add(&pc->split, &s);
+}
+
+/* The fast path's port or page row, out of line (vtel_account.h). */
+void notrace vtel_account_detail_out(struct vtel_vcpu *vc,
+				     struct vtel_seg *seg, u64 ns)
+{
+	vtel_account_detail(vc, seg, ns);
 }
 
 /* Adds @src into @dst, slot by slot; under vtel_table.fold_mutex. */

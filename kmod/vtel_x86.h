@@ -166,6 +166,53 @@ static __always_inline unsigned int vtel_arch_exit_reason(struct kvm_vcpu *vcpu,
 }
 
 /*
+ * The same without a call, for the probes' fast path: VTEL_MAX_REASONS
+ * when the full vtel_arch_exit_reason() must run instead (layout not yet
+ * checked or bad, VMREAD off or failing, a code beyond the tables, a
+ * tentative MMIO key).
+ */
+static __always_inline unsigned int
+vtel_arch_exit_reason_fast(struct kvm_vcpu *vcpu, u32 isa, u64 *addr_key)
+{
+	if (likely(isa == VTEL_ISA_SVM)) {
+		const struct vmcb_control_area *c;
+		u64 code;
+
+		if (unlikely(READ_ONCE(vtel_x86_svm_layout) != VTEL_X86_LAYOUT_OK))
+			return VTEL_MAX_REASONS;
+		c = &((struct vtel_x86_svm_head *)vcpu)->vmcb->control;
+		code = vtel_vmcb_exit_code(c);
+		if (unlikely(code == SVM_EXIT_IOIO || code == SVM_EXIT_NPF)) {
+			*addr_key = vtel_x86_svm_addr(c, code);
+			if (*addr_key & VTEL_ADDR_TENTATIVE)
+				return VTEL_MAX_REASONS;
+		}
+		if (likely(code - VTEL_SVM_LO_BASE < VTEL_SVM_WINDOW))
+			return vtel_svm_lo[code - VTEL_SVM_LO_BASE];
+		if (likely(code - VTEL_SVM_HI_BASE < VTEL_SVM_WINDOW))
+			return vtel_svm_hi[code - VTEL_SVM_HI_BASE];
+	} else if (isa == VTEL_ISA_VMX && !READ_ONCE(vtel_x86_vmread_off)) {
+		unsigned long reason;
+		bool fail;
+		u32 basic;
+
+		reason = vtel_x86_vmread(VM_EXIT_REASON, &fail);
+		basic = reason & 0xffff;
+		if (unlikely(fail || basic >= VTEL_VMX_WINDOW))
+			return VTEL_MAX_REASONS;
+		if (unlikely(basic == EXIT_REASON_IO_INSTRUCTION ||
+			     basic == EXIT_REASON_EPT_VIOLATION ||
+			     basic == EXIT_REASON_EPT_MISCONFIG)) {
+			*addr_key = vtel_x86_vmx_addr(basic);
+			if (*addr_key & VTEL_ADDR_TENTATIVE)
+				return VTEL_MAX_REASONS;
+		}
+		return vtel_vmx_basic[basic];
+	}
+	return VTEL_MAX_REASONS;
+}
+
+/*
  * is_guest_mode(): @flag (a single bit above HF_GUEST_MASK) if the exit
  * came from a nested (L2) guest, else 0: a mask and a shift.
  */

@@ -489,6 +489,107 @@ static void vtel_account_host_totals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.exits, 0);
 }
 
+/*
+ * The probes' fast path (vtel_account_exit_fast/entry_fast, else the full
+ * path, as vtel_hook.c calls them) against the full path alone: the same
+ * exits into two VMs must give the same views, byte for byte. The exits
+ * mix reasons (new ones, beyond the histograms and the slots), ports,
+ * slow exits, marks and run delay, and a reset while one is in flight.
+ */
+static unsigned int fast_exits, fast_entries;
+
+static void exit_both(struct vtel_vcpu *full, struct vtel_vcpu *fast,
+		      unsigned int reason, u64 now, u64 rd, u64 detail)
+{
+	vtel_account_exit_detail(pcpu(), full, reason, now, rd, detail);
+	if (!(detail & (VTEL_DETAIL_L2 | VTEL_ADDR_TENTATIVE)) &&
+	    fast->cg_id == 1 &&
+	    vtel_account_exit_fast(pcpu(), fast, reason, now, rd, detail))
+		fast_exits++;
+	else
+		vtel_account_exit_detail(pcpu(), fast, reason, now, rd, detail);
+}
+
+static void entry_both(struct vtel_vcpu *full, struct vtel_vcpu *fast,
+		       u64 now, u64 rd)
+{
+	vtel_account_entry(pcpu(), full, now, rd);
+	if (vtel_account_entry_fast(pcpu(), fast, now, rd))
+		fast_entries++;
+	else
+		vtel_account_entry(pcpu(), fast, now, rd);
+}
+
+static void vtel_account_fast_path(struct kunit *test)
+{
+	struct vtel_vcpu *full = vcpu(test, 1, 0), *fast = vcpu(test, 2, 0);
+	struct vtel_agg *a = test->priv, *b;
+	unsigned int common[] = {
+		vtel_svm_reason(0x7b), vtel_svm_reason(0x72),
+		vtel_svm_reason(0x78), vtel_svm_reason(0x400),
+	};
+	u64 now = 1000, rd = 0, x = 12345;
+	size_t addrs = sizeof(struct vtel_addrs) +
+		       vtel_table.lim.max_addrs * sizeof(struct vtel_addr_ent);
+	unsigned int i, r;
+
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, full);
+	KUNIT_ASSERT_NOT_NULL(test, fast);
+	vtel_slow_init();
+	fast_exits = 0;
+	fast_entries = 0;
+	entry_both(full, fast, now, rd);
+	for (i = 0; i < 3000; i++) {
+		u64 detail = 0, handling;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* Mostly the common reasons, now and then any of the rest. */
+		r = (x >> 60) ? common[(x >> 40) % ARRAY_SIZE(common)] :
+				1 + (x >> 32) % (vtel_reason_count() - 1);
+		if (r == common[0])
+			detail = OUT(0x10 + (x >> 20) % 6);
+		handling = (x >> 44) % 7 ? 1 + (x >> 8) % 5000 :
+					   (x >> 8) % 3000000;	/* some slow */
+		now += 1 + (x >> 24) % 1000;
+		exit_both(full, fast, r, now, rd, detail);
+		if (!((x >> 16) % 9)) {
+			/* The VMM handles it: a mark, maybe run delay. */
+			vtel_split_user_fast(&full->split, full->last_exit_ns,
+					     now + 1, rd);
+			vtel_split_user_fast(&fast->split, fast->last_exit_ns,
+					     now + 1, rd);
+		}
+		if (!((x >> 12) % 11))
+			rd += (x >> 4) % 50;
+		if (i == 1500)
+			vtel_view_reset();
+		now += handling;
+		entry_both(full, fast, now, rd);
+	}
+	/* The test means something only if both ways were taken. */
+	KUNIT_EXPECT_GT(test, fast_exits, 2000U);
+	KUNIT_EXPECT_LT(test, fast_exits, 3000U);
+	KUNIT_EXPECT_GT(test, fast_entries, 2000U);
+	KUNIT_EXPECT_LT(test, fast_entries, 3000U);
+
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(full)), 0);
+	KUNIT_ASSERT_EQ(test, vtel_view_vm(b, vm_id_of(fast)), 0);
+	KUNIT_EXPECT_GT(test, a->t.exits, 1000);
+	KUNIT_EXPECT_GT(test, a->t.slow_exits, 0);
+	KUNIT_EXPECT_GT(test, a->t.reason_overflow, 0);
+	KUNIT_EXPECT_GT(test, a->t.split.vmm_ns, 0);
+	KUNIT_EXPECT_GT(test, a->t.split.wait_ns, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&a->t, &b->t, sizeof(a->t)), 0);
+	for (r = 0; r < VTEL_MAX_REASONS; r++)
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&a->reason[r], &b->reason[r],
+						 sizeof(a->reason[r])), 0,
+				    "reason %u", r);
+	KUNIT_EXPECT_GT(test, full->addrs.nr, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&full->addrs, &fast->addrs, addrs), 0);
+}
+
 static struct kunit_case vtel_account_cases[] = {
 	KUNIT_CASE(vtel_account_reset_during_exit),
 	KUNIT_CASE(vtel_account_host_totals),
@@ -501,6 +602,7 @@ static struct kunit_case vtel_account_cases[] = {
 	KUNIT_CASE(vtel_account_addrs),
 	KUNIT_CASE(vtel_account_addr_tentative),
 	KUNIT_CASE(vtel_account_hist_slots),
+	KUNIT_CASE(vtel_account_fast_path),
 	{}
 };
 
