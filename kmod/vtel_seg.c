@@ -67,11 +67,16 @@ void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 	vtel_split_add(&pc->split, &s);
 }
 
-/* The fast path's port or page row, out of line (vtel_account.h). */
+/*
+ * The fast path's port or page row, out of line (vtel_account.h). That
+ * path split nothing off, so the row's split adds nothing.
+ */
 void notrace vtel_account_detail_out(struct vtel_vcpu *vc,
 				     struct vtel_seg *seg, u64 ns)
 {
-	vtel_account_detail(vc, seg, ns);
+	struct vtel_split before = seg->split;
+
+	vtel_account_detail(vc, seg, ns, &before);
 }
 
 /* Adds @src into @dst, slot by slot; under vtel_table.fold_mutex. */
