@@ -13,23 +13,27 @@
 
 #ifdef CONFIG_FAULT_INJECTION
 static DECLARE_FAULT_ATTR(vtel_fail_attr);
+static DECLARE_FAULT_ATTR(vtel_fail_attach_attr);
 
-/* fail_alloc=<interval>,<probability>,<space>,<times>, before init runs. */
-static int vtel_fail_alloc_set(const char *val, const struct kernel_param *kp)
+/* <interval>,<probability>,<space>,<times>, before init runs. */
+static int vtel_fail_set(const char *val, const struct kernel_param *kp)
 {
 	char buf[64];
 
 	if (strscpy(buf, val, sizeof(buf)) < 0)
 		return -EINVAL;
-	return setup_fault_attr(&vtel_fail_attr, buf) ? 0 : -EINVAL;
+	return setup_fault_attr(kp->arg, buf) ? 0 : -EINVAL;
 }
 
-static const struct kernel_param_ops vtel_fail_alloc_ops = {
-	.set = vtel_fail_alloc_set,
+static const struct kernel_param_ops vtel_fail_ops = {
+	.set = vtel_fail_set,
 };
-module_param_cb(fail_alloc, &vtel_fail_alloc_ops, NULL, 0);
+module_param_cb(fail_alloc, &vtel_fail_ops, &vtel_fail_attr, 0);
 MODULE_PARM_DESC(fail_alloc,
 		 "Fault injection in vtel's allocations: <interval>,<probability>,<space>,<times>");
+module_param_cb(fail_attach, &vtel_fail_ops, &vtel_fail_attach_attr, 0);
+MODULE_PARM_DESC(fail_attach,
+		 "Fault injection in the steps of attaching to kvm: <interval>,<probability>,<space>,<times>");
 
 bool vtel_alloc_fail(size_t size, const char *file, int line)
 {
@@ -40,11 +44,20 @@ bool vtel_alloc_fail(size_t size, const char *file, int line)
 	return true;
 }
 
-/* vtel/fail_alloc/: the attribute's knobs at run time. */
+bool vtel_attach_fail(const char *step)
+{
+	if (!should_fail(&vtel_fail_attach_attr, 1))
+		return false;
+	pr_info("vtel: injected attach failure at %s\n", step);
+	return true;
+}
+
+/* vtel/fail_alloc/, vtel/fail_attach/: the attributes' knobs at run time. */
 void vtel_alloc_debugfs(struct dentry *parent)
 {
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_alloc", parent, &vtel_fail_attr);
+	fault_create_debugfs_attr("fail_attach", parent, &vtel_fail_attach_attr);
 #endif
 }
 #endif

@@ -8,6 +8,10 @@
  * is logged with its call site, "injected allocation failure at FILE:LINE"
  * (tests/debug/fault.sh fails every site). Without fault injection the
  * helpers are the plain allocators.
+ *
+ * A second attribute, fail_attach (same syntax, debugfs vtel/fail_attach/),
+ * fails the steps of attaching to kvm in order (destroy kprobe, kvm_entry,
+ * kvm_exit, the split's marks), for tests/debug/attach.sh.
  */
 #ifndef _VTEL_ALLOC_H
 #define _VTEL_ALLOC_H
@@ -21,9 +25,15 @@ struct dentry;
 
 #ifdef CONFIG_FAULT_INJECTION
 bool vtel_alloc_fail(size_t size, const char *file, int line);
+bool vtel_attach_fail(const char *step);
 void vtel_alloc_debugfs(struct dentry *parent);
 #else
 static inline bool vtel_alloc_fail(size_t size, const char *file, int line)
+{
+	return false;
+}
+
+static inline bool vtel_attach_fail(const char *step)
 {
 	return false;
 }

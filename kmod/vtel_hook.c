@@ -17,8 +17,10 @@
 #include <linux/tracepoint.h>
 #include <linux/sched/clock.h>
 #include <linux/cgroup.h>
+#include <linux/delay.h>
 
 #include "vtel_account.h"
+#include "vtel_alloc.h"
 #include "vtel_arch.h"
 #include "vtel_cgroup.h"
 #include "vtel_clock.h"
@@ -232,7 +234,8 @@ static bool vtel_attach_marks(void)
 	int err = -ENOENT;
 
 	if (vtel_tp_user && vtel_tp_wakeup)
-		err = tracepoint_probe_register(vtel_tp_user,
+		err = vtel_attach_fail("marks") ? -ENOMEM :
+		      tracepoint_probe_register(vtel_tp_user,
 						vtel_probe_user_exit, NULL);
 	if (err)
 		goto out;
@@ -248,6 +251,25 @@ out:
 	return !err;
 }
 
+/*
+ * Registering kvm_exit, or its injected failure (fail_attach), which
+ * first waits up to a second for the entry probe to make a record: the
+ * error path then has records to retire (tests/debug/attach.sh).
+ */
+static int vtel_attach_exit(void)
+{
+	unsigned int i;
+
+	if (!vtel_attach_fail("kvm_exit"))
+		return tracepoint_probe_register(vtel_tp_exit, vtel_probe_exit,
+						 NULL);
+	for (i = 0; i < 50 && !READ_ONCE(vtel_table.cnt.vcpus); i++)
+		msleep(20);
+	pr_info("failing kvm_exit with %u vCPU records\n",
+		READ_ONCE(vtel_table.cnt.vcpus));
+	return -ENOMEM;
+}
+
 static int vtel_attach(struct module *kvm)
 {
 	int err;
@@ -261,17 +283,19 @@ static int vtel_attach(struct module *kvm)
 	memset(&vtel_kp_destroy, 0, sizeof(vtel_kp_destroy));
 	vtel_kp_destroy.symbol_name = "kvm_arch_destroy_vm";
 	vtel_kp_destroy.pre_handler = vtel_kp_destroy_pre;
-	err = register_kprobe(&vtel_kp_destroy);
+	err = vtel_attach_fail("kprobe") ? -ENOMEM :
+	      register_kprobe(&vtel_kp_destroy);
 	if (err) {
 		pr_err("cannot probe kvm_arch_destroy_vm (%d); not attaching\n",
 		       err);
 		return err;
 	}
 	vtel_arch_attach();
-	err = tracepoint_probe_register(vtel_tp_entry, vtel_probe_entry, NULL);
+	err = vtel_attach_fail("kvm_entry") ? -ENOMEM :
+	      tracepoint_probe_register(vtel_tp_entry, vtel_probe_entry, NULL);
 	if (err)
 		goto err_kprobe;
-	err = tracepoint_probe_register(vtel_tp_exit, vtel_probe_exit, NULL);
+	err = vtel_attach_exit();
 	if (err)
 		goto err_entry;
 	vtel_marks = vtel_attach_marks();

@@ -3,9 +3,9 @@
 #
 # The debug-kernel lab: build (or reuse, cached by config hash) the debug
 # kernel, then run on it the lab's end-to-end, cgroup and netlink fuzz
-# suites, the stress suite, vtel's KUnit suites as a module and the fault
-# injection suite. Any lockdep, RCU, KASAN, UBSAN or kmemleak report
-# fails the run. Then merges the gcov data the lab runs wrote and prints
+# suites, the stress suite, vtel's KUnit suites as a module, the fault
+# injection suite and the attach-failure suite (issue 7, defect 10). Any
+# lockdep, RCU, KASAN, UBSAN or kmemleak report fails the run. Then merges the gcov data the lab runs wrote and prints
 # the line coverage of kmod/*.c (tests/debug/coverage.py).
 #
 #   tests/debug/run.sh [SUITE...]     default: all of them
@@ -16,7 +16,7 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO" || exit 1
 mkdir -p build
-SUITES=${*:-e2e cgroup nlfuzz stress kunit fault}
+SUITES=${*:-e2e cgroup nlfuzz stress kunit fault attach}
 t0=$(date +%s)
 KVER=$(tests/debug/build.sh 2>build/debug-build.log | tail -n 1)
 if [ -z "$KVER" ] || [ ! -f "build/$KVER/vtel.ko" ]; then
@@ -53,7 +53,7 @@ for s in $SUITES; do
 		"build/$KVER/kunit/vtel_kunit.ko" "build/$KVER/kunit/suites" \
 		"build/$KVER/kunit/fault-sites" 2>&1)
 	echo "$out" | grep -E '^not ok' | sed "s/^not ok - /not ok - debug-$s: /"
-	echo "$out" | grep -E '^# (stress|fault|kmemleak|vtel reload|kernel memory|host)'
+	echo "$out" | grep -E '^# (stress|fault|kmemleak|vtel reload|kernel memory|host|attach)'
 	line=$(echo "$out" | grep -E '^lab\(.*\): [0-9]+ passed' | tail -n 1)
 	p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p')
 	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed$/\1/p')

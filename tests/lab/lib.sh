@@ -105,3 +105,15 @@ wait_until() {
 	done
 	return 0
 }
+
+# kmemleak_vtel NAME: on a kernel with kmemleak (the debug kernel), two
+# scans must report nothing naming vtel (the first report is shown).
+kmemleak_vtel() {
+	[ -e /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	_kl=$(grep -c vtel /sys/kernel/debug/kmemleak)
+	[ "$_kl" = 0 ] || head -n 40 /sys/kernel/debug/kmemleak
+	t_eq "$1" "$_kl" 0
+}
