@@ -4,8 +4,9 @@
 # The debug-kernel lab: build (or reuse, cached by config hash) the debug
 # kernel, then run on it the lab's end-to-end, cgroup and netlink fuzz
 # suites, the stress suite, vtel's KUnit suites as a module, the fault
-# injection suite and the attach-failure suite (issue 7, defect 10). Any
-# lockdep, RCU, KASAN, UBSAN or kmemleak report fails the run. Then merges the gcov data the lab runs wrote and prints
+# injection suite, the attach-failure suite (issue 7, defect 10) and the
+# IRQ-off suite (defect 8, under -icount). Any lockdep, RCU, KASAN, UBSAN
+# or kmemleak report fails the run. Then merges the gcov data the lab runs wrote and prints
 # the line coverage of kmod/*.c (tests/debug/coverage.py).
 #
 #   tests/debug/run.sh [SUITE...]     default: all of them
@@ -16,7 +17,7 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO" || exit 1
 mkdir -p build
-SUITES=${*:-e2e cgroup nlfuzz stress kunit fault attach}
+SUITES=${*:-e2e cgroup nlfuzz stress kunit fault attach irqoff}
 t0=$(date +%s)
 KVER=$(tests/debug/build.sh 2>build/debug-build.log | tail -n 1)
 if [ -z "$KVER" ] || [ ! -f "build/$KVER/vtel.ko" ]; then
@@ -47,13 +48,17 @@ for s in $SUITES; do
 	esac
 	[ -f "$script" ] || { echo "not ok - debug-$s: no $script"; failed=$((failed + 1)); continue; }
 	ts=$(date +%s)
-	out=$(tests/lab/run.sh --kver "$KVER" --script "$script" \
+	# irqoff measures IRQ-off sections in instructions: one vCPU, one
+	# nanosecond of guest time per instruction (-icount).
+	smp=2 qargs=
+	[ "$s" = irqoff ] && smp=1 qargs="-icount shift=0"
+	out=$(LAB_SMP=$smp LAB_QEMU_ARGS=$qargs tests/lab/run.sh --kver "$KVER" --script "$script" \
 		--vtel-ko "build/$KVER/vtel.ko" --timeout 1500 --quiet \
 		--extra build/nlfuzz/vtel-nlfuzz build/vtel/static/vtel \
 		"build/$KVER/kunit/vtel_kunit.ko" "build/$KVER/kunit/suites" \
 		"build/$KVER/kunit/fault-sites" 2>&1)
 	echo "$out" | grep -E '^not ok' | sed "s/^not ok - /not ok - debug-$s: /"
-	echo "$out" | grep -E '^# (stress|fault|kmemleak|vtel reload|kernel memory|host|attach)'
+	echo "$out" | grep -E '^# (stress|fault|kmemleak|vtel reload|kernel memory|host|attach|irqoff)'
 	line=$(echo "$out" | grep -E '^lab\(.*\): [0-9]+ passed' | tail -n 1)
 	p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p')
 	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed$/\1/p')
