@@ -394,8 +394,8 @@ out:
 /*
  * Dump snapshots live until the dump ends, which a reader that stops
  * reading delays at will: they are charged to the caller's memory cgroup,
- * and at most VTEL_DUMPS_MAX are held at a time (about 5 MB of exits
- * snapshots); more are refused with -EBUSY and counted.
+ * and at most VTEL_DUMPS_MAX are held at a time (an exits snapshot is
+ * 2.3 KB a reason of its view); more are refused with -EBUSY and counted.
  */
 #define VTEL_DUMPS_MAX 64
 static atomic_t vtel_dumps = ATOMIC_INIT(0);
@@ -693,19 +693,36 @@ out:
 	return err;
 }
 
-/* One snapshot of the view, taken when the dump starts. */
+/*
+ * One snapshot of the view, taken when the dump starts: the reasons it
+ * has, in dump order. The view is summed into a vtel_agg (596 KB with
+ * its 256 histograms) that start frees again, so that what a dump holds
+ * while its reader takes its time is 2.3 KB a reason, not the whole sum.
+ */
+struct vtel_exits_row {
+	u16 reason;
+	struct vtel_stats s;
+};
+
 struct vtel_exits_dump {
-	struct vtel_agg agg;
-	u16 order[VTEL_MAX_REASONS];
 	unsigned int n;
 	bool hist;
+	struct vtel_exits_row e[];
+};
+
+/* What start sums into. */
+struct vtel_exits_sum {
+	struct vtel_agg agg;
+	u16 order[VTEL_MAX_REASONS];
 };
 
 static int vtel_nl_start_exits(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = vtel_dump_attrs(cb);
+	struct vtel_exits_sum *sum;
 	struct vtel_exits_dump *d;
 	struct vtel_sel sel;
+	unsigned int i, n;
 	int only = -1;
 	int err;
 
@@ -724,21 +741,32 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 			return -ENOENT;
 		}
 	}
-	d = vtel_dump_alloc(sizeof(*d), cb->extack);
-	if (IS_ERR(d))
-		return PTR_ERR(d);
-	err = vtel_agg_sel(&d->agg, &sel);
+	sum = vtel_kvmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT);
+	if (!sum)
+		return -ENOMEM;
+	err = vtel_agg_sel(&sum->agg, &sel);
 	if (err) {
-		vtel_dump_free(d);
+		kvfree(sum);
 		vtel_set_gone_msg(cb->extack, &sel);
 		return err;
 	}
+	n = vtel_view_order(&sum->agg, only, sum->order);
+	d = vtel_dump_alloc(struct_size(d, e, n), cb->extack);
+	if (IS_ERR(d)) {
+		kvfree(sum);
+		return PTR_ERR(d);
+	}
+	d->n = n;
+	for (i = 0; i < n; i++) {
+		d->e[i].reason = sum->order[i];
+		d->e[i].s = sum->agg.reason[sum->order[i]];
+	}
+	kvfree(sum);
 	d->hist = attrs[VTEL_A_FLAGS] &&
 		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
 	/* A reason with every bucket non-empty is an 8 KiB message. */
 	if (d->hist)
 		cb->min_dump_alloc = max_t(u32, cb->min_dump_alloc, SZ_16K);
-	d->n = vtel_view_order(&d->agg, only, d->order);
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
 	return 0;
@@ -813,14 +841,14 @@ static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vtel_exits_dump *d = (void *)cb->args[0];
 
 	while (cb->args[1] < d->n) {
-		unsigned int r = d->order[cb->args[1]];
+		const struct vtel_exits_row *e = &d->e[cb->args[1]];
 		void *hdr;
 
 		/* cb->seq stays 0: the exits dump is one snapshot. */
 		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_EXITS);
 		if (!hdr)
 			break;
-		if (vtel_put_reason(skb, r, &d->agg.reason[r], d->hist)) {
+		if (vtel_put_reason(skb, e->reason, &e->s, d->hist)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

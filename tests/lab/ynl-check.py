@@ -177,6 +177,12 @@ def main(spec, ynl_dir):
             eq('addrs-port-0x10-out', rows[:1], [(2, 0x10, IO * VCPUS)])
             eq('addrs-sum-equal-kvm-io', sum(r[2] for r in rows),
                sum(int(v['io_exits']) for v in kvm))
+            # Each row's split (one attribute per bucket) is its time.
+            eq('addrs-split-sums-to-total',
+               [a.get('addr') for a in ad if 'vmm-ns' not in a or
+                sum(a.get(k, 0) for k in ('kvm-ns', 'vmm-ns', 'wait-ns',
+                                          'idle-ns')) != a.get('total-ns')],
+               [])
         ad = step('get-addrs-vcpu', lambda: f.dump(
             'get-addrs', {'vm-id': vm_id, 'vcpu-id': 1}))
         if ad is not None:
