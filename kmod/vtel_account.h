@@ -244,13 +244,14 @@ out:
  * frame. Anything rare returns false before writing a thing, and the probe
  * takes the full path above, which handles it: a pending reset, a reason
  * without a slot yet or beyond the slots (and, vtel_hook.c, an L2 exit or
- * a tentative MMIO key); at entry no exit in flight, marks or run delay to
- * split (vtel_split_pending()), a slow exit, a histogram bucket about to
- * wrap. min/max need no timed test: a new slot
- * starts at min U64_MAX (vtel_seg_slot_new).
+ * a tentative MMIO key); at entry no exit in flight, run delay or marks
+ * beyond the one lazy VMM mark of an exit to userspace (which it splits
+ * as vtel_account_split_end() does), a slow exit, a histogram bucket
+ * about to wrap. min/max need no timed test: a new slot starts at min
+ * U64_MAX (vtel_seg_slot_new).
  */
 void vtel_account_detail_out(struct vtel_vcpu *vc, struct vtel_seg *seg,
-			     u64 ns);
+			     u64 ns, u64 vmm);
 
 static __always_inline bool vtel_account_exit_fast(struct vtel_pcpu *pc,
 						   struct vtel_vcpu *vc,
@@ -294,11 +295,11 @@ static __always_inline bool vtel_account_entry_fast(struct vtel_pcpu *pc,
 	u32 gen = READ_ONCE(vtel_table.reset_gen);
 	unsigned int slot = vc->pending;
 	struct vtel_slot *s;
-	u64 d;
+	u64 d, vmm = 0;
 
 	if (unlikely(!vc->in_exit || !slot || pc->reset_gen != gen ||
-		     seg->reset_gen != gen || vc->split.flags ||
-		     vc->split.rd != rd))
+		     seg->reset_gen != gen ||
+		     (vc->split.flags & ~VTEL_SPLIT_LAZY) || vc->split.rd != rd))
 		return false;
 	d = now > vc->last_exit_ns ? now - vc->last_exit_ns : 0;
 	if (unlikely(vtel_slow_is(vc->reason, d)))
@@ -317,10 +318,20 @@ static __always_inline bool vtel_account_entry_fast(struct vtel_pcpu *pc,
 	s->max_ns = max(s->max_ns, d);
 	seg->handling_ns += d;
 	pc->handling_ns += d;
+	if (vc->split.flags) {
+		/* The VMM had it from its mark on (vtel_account_split_end()). */
+		u64 lazy = vc->split.lazy_ns;
+
+		vmm = now > lazy ? min(now - lazy, d) : 0;
+		seg->split.vmm_ns += vmm;
+		s->split.vmm_ns += vmm;
+		pc->split.vmm_ns += vmm;
+		vc->split.flags = 0;
+	}
 	vc->in_exit = false;
 	vc->last_entry_ns = now;
 	if (unlikely(vc->detail))
-		vtel_account_detail_out(vc, seg, d);	/* a tail call */
+		vtel_account_detail_out(vc, seg, d, vmm);	/* a tail call */
 	return true;
 }
 

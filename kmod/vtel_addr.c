@@ -56,7 +56,7 @@ static struct vtel_addr_ent *vtel_addr_evict(struct vtel_addrs *t,
  * the table has no rows at all. Runs on the vCPU's thread, on a change of
  * key only: one pass over at most max rows.
  */
-struct vtel_addr_ent *vtel_addr_find(struct vtel_addrs *t, u32 max, u64 key)
+notrace struct vtel_addr_ent *vtel_addr_find(struct vtel_addrs *t, u32 max, u64 key)
 {
 	struct vtel_addr_ent *e, *least = NULL;
 	u32 i, n = t->nr;

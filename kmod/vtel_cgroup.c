@@ -17,8 +17,8 @@
  * The vCPU's thread is in @cgrp (read once by the probe, which holds it
  * under RCU), not in the cgroup its segment has a record of.
  */
-void vtel_cgroup_switch(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
-			struct cgroup *cgrp)
+void notrace vtel_cgroup_switch(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+				struct cgroup *cgrp)
 {
 	struct vtel_cg_path p;
 	u32 i;

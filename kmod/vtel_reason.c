@@ -73,7 +73,7 @@ void vtel_reason_init(void)
 }
 
 /* Codes outside the windows: SEV-ES VMGEXIT events and SVM_EXIT_ERR. */
-unsigned int vtel_svm_reason_slow(u64 exit_code)
+unsigned int notrace vtel_svm_reason_slow(u64 exit_code)
 {
 	unsigned int i;
 
@@ -87,7 +87,7 @@ unsigned int vtel_svm_reason_slow(u64 exit_code)
 	return VTEL_REASON_UNKNOWN;
 }
 
-unsigned int vtel_vmx_reason_slow(u32 basic)
+unsigned int notrace vtel_vmx_reason_slow(u32 basic)
 {
 	unsigned int i;
 

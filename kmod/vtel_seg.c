@@ -10,7 +10,7 @@
 #include "vtel_account.h"
 #include "vtel_seg.h"
 
-void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
+void notrace vtel_seg_zero(struct vtel_seg *seg, u32 gen)
 {
 	/*
 	 * A segment is one 16 KiB allocation (Documentation/exitdetail.rst):
@@ -35,7 +35,7 @@ void vtel_seg_zero(struct vtel_seg *seg, u32 gen)
 }
 
 /* First use of @reason in @seg: its slot + 1, or 0 if the slots are full. */
-u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
+u8 notrace vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
 {
 	u8 slot = seg->nr_slots;
 
@@ -55,8 +55,8 @@ u8 vtel_seg_slot_new(struct vtel_seg *seg, unsigned int reason)
  * segment, the reason's slot (if it still has one after a reset) and the
  * CPU. Out of line: most exits have neither.
  */
-void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
-			struct vtel_seg *seg, u64 now, u64 rd)
+void notrace vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
+				struct vtel_seg *seg, u64 now, u64 rd)
 {
 	struct vtel_split s;
 
@@ -68,14 +68,15 @@ void vtel_seg_split_end(struct vtel_pcpu *pc, struct vtel_vcpu *vc,
 }
 
 /*
- * The fast path's port or page row, out of line (vtel_account.h). That
- * path split nothing off, so the row's split adds nothing.
+ * The fast path's port or page row, out of line (vtel_account.h). Of the
+ * split that path takes only the VMM's time from a lazy mark, @vmm.
  */
 void notrace vtel_account_detail_out(struct vtel_vcpu *vc,
-				     struct vtel_seg *seg, u64 ns)
+				     struct vtel_seg *seg, u64 ns, u64 vmm)
 {
 	struct vtel_split before = seg->split;
 
+	before.vmm_ns -= vmm;
 	vtel_account_detail(vc, seg, ns, &before);
 }
 

@@ -53,8 +53,8 @@ static void vtel_split_unlazy(struct vtel_split_state *st, u64 exit_ns)
 }
 
 /* kvm_userspace_exit: what came before is KVM's (or the VMM's again). */
-void vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
-		     u64 rd)
+void notrace vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
+			     u64 rd)
 {
 	vtel_split_unlazy(st, exit_ns);
 	vtel_split_user_apply(st, exit_ns, now, rd);
@@ -67,8 +67,8 @@ void vtel_split_user(struct vtel_split_state *st, u64 exit_ns, u64 now,
  * halt belongs to the phase: the VMM's if KVM_RUN was called on a halted
  * vCPU, else KVM's. After a halt, KVM has the exit.
  */
-void vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
-		       u64 rd, u64 halt_ns, u64 poll_ns)
+void notrace vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
+			       u64 rd, u64 halt_ns, u64 poll_ns)
 {
 	u64 wait0, rest, wait, idle;
 
@@ -85,8 +85,8 @@ void vtel_split_wakeup(struct vtel_split_state *st, u64 exit_ns, u64 now,
 }
 
 /* kvm_entry: the last piece, and the split of the whole exit into out. */
-void vtel_split_end(struct vtel_split_state *st, u64 exit_ns, u64 now,
-		    u64 rd, struct vtel_split *out)
+void notrace vtel_split_end(struct vtel_split_state *st, u64 exit_ns, u64 now,
+			    u64 rd, struct vtel_split *out)
 {
 	vtel_split_unlazy(st, exit_ns);
 	vtel_split_phase(st, vtel_split_piece(st, exit_ns, now, rd));

@@ -33,7 +33,7 @@ u64 vtel_hist_bucket_le(unsigned int b)
  * Bucket b has just wrapped to 0: add 2^32 to its carry. Runs on the hot
  * path's thread, once per 2^32 samples of a bucket at most.
  */
-void vtel_hist_carry(struct vtel_hist *h, unsigned int b)
+void notrace vtel_hist_carry(struct vtel_hist *h, unsigned int b)
 {
 	unsigned int i, free = VTEL_HIST_CARRIES;
 

@@ -23,7 +23,7 @@ struct vtel_table vtel_table = {
 /* Removed cgroups and retired_secs are noticed by a periodic run. */
 #define VTEL_TICK (5 * HZ)
 
-void vtel_table_kick(void)
+void notrace vtel_table_kick(void)
 {
 	if (READ_ONCE(vtel_table.live))
 		schedule_work(&vtel_table.work);
@@ -84,7 +84,7 @@ const struct vtel_limits *vtel_table_limits(void)
 	return &vtel_table.lim;
 }
 
-void vtel_table_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
+void notrace vtel_table_pcpu_reset(struct vtel_pcpu *pc, u32 gen)
 {
 	pc->exits = 0;
 	pc->handling_ns = 0;

@@ -15,7 +15,7 @@
 #include "vtel_trace.h"
 
 /* A VM KVM is destroying is no longer found: its key may come back. */
-static struct vtel_vm *vtel_vm_find(const void *key)
+static notrace struct vtel_vm *vtel_vm_find(const void *key)
 {
 	struct vtel_vm *vm;
 
@@ -32,7 +32,7 @@ static struct vtel_vm *vtel_vm_find(const void *key)
  * Keyed by both pointers: a recycled struct kvm_vcpu is a new vCPU. A NULL
  * @vm_key matches any VM (callers that have only the vCPU).
  */
-static struct vtel_vcpu *vtel_vcpu_find(const void *key, const void *vm_key)
+static notrace struct vtel_vcpu *vtel_vcpu_find(const void *key, const void *vm_key)
 {
 	struct vtel_vcpu *vc;
 
@@ -47,7 +47,7 @@ static struct vtel_vcpu *vtel_vcpu_find(const void *key, const void *vm_key)
 }
 
 /* A vCPU's record if vtel has one (a live vCPU), else NULL; never creates. */
-struct vtel_vcpu *vtel_vm_find_vcpu(const void *vcpu_key)
+notrace struct vtel_vcpu *vtel_vm_find_vcpu(const void *vcpu_key)
 {
 	struct vtel_vcpu *vc;
 
@@ -61,7 +61,7 @@ struct vtel_vcpu *vtel_vm_find_vcpu(const void *vcpu_key)
  * vCPUs that found no record, remembered so that untracked_vcpus and
  * untracked_vms count each once, not each exit. Under the lock.
  */
-static int vtel_untracked_find(const void *vcpu_key, const void *vm_key)
+static int notrace vtel_untracked_find(const void *vcpu_key, const void *vm_key)
 {
 	u32 i;
 
@@ -72,7 +72,7 @@ static int vtel_untracked_find(const void *vcpu_key, const void *vm_key)
 	return -1;
 }
 
-static bool vtel_untracked_vm_known(const void *vm_key)
+static bool notrace vtel_untracked_vm_known(const void *vm_key)
 {
 	u32 i;
 
@@ -83,8 +83,8 @@ static bool vtel_untracked_vm_known(const void *vm_key)
 	return false;
 }
 
-static void vtel_untracked_note(const void *vcpu_key, const void *vm_key,
-				bool vm_tracked)
+static void notrace vtel_untracked_note(const void *vcpu_key, const void *vm_key,
+					bool vm_tracked)
 {
 	int i;
 
@@ -103,7 +103,7 @@ static void vtel_untracked_note(const void *vcpu_key, const void *vm_key,
 }
 
 /* @vm_key's vCPUs (or one vCPU) got a record or went away. */
-static void vtel_untracked_forget(const void *vcpu_key, const void *vm_key)
+static void notrace vtel_untracked_forget(const void *vcpu_key, const void *vm_key)
 {
 	u32 i;
 
@@ -120,7 +120,7 @@ static void vtel_untracked_forget(const void *vcpu_key, const void *vm_key)
 	}
 }
 
-static void vtel_vm_name(struct vtel_vm *vm)
+static void notrace vtel_vm_name(struct vtel_vm *vm)
 {
 	struct vtel_vm *other;
 
@@ -134,7 +134,7 @@ static void vtel_vm_name(struct vtel_vm *vm)
 	snprintf(vm->dir, sizeof(vm->dir), "%d", vm->pid);
 }
 
-static struct vtel_vm *vtel_vm_create(const void *key)
+static notrace struct vtel_vm *vtel_vm_create(const void *key)
 {
 	struct vtel_vm *vm = vtel_pool_get(&vtel_table.vm_pool);
 
@@ -164,13 +164,13 @@ static void vtel_vm_retire_locked(struct vtel_vm *vm);
 static void vtel_cache_forget(struct vtel_vm *vm);
 
 /* Is @vc the vCPU the current thread runs, not a dead VMM's? */
-static bool vtel_vcpu_owned(const struct vtel_vcpu *vc)
+static bool notrace vtel_vcpu_owned(const struct vtel_vcpu *vc)
 {
 	return vc->vm->pid == current->tgid;
 }
 
-struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
-				      u32 vcpu_id, const void *untracked)
+notrace struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *vm_key,
+					      u32 vcpu_id, const void *untracked)
 {
 	struct vtel_vm *vm, *stale = NULL;
 	struct vtel_vcpu *vc;
@@ -251,7 +251,7 @@ out:
 }
 
 /* The segment of @vc for cgroup @id, if any; under RCU or the lock. */
-static struct vtel_seg *vtel_vm_seg_of(const struct vtel_vcpu *vc, u64 id)
+static notrace struct vtel_seg *vtel_vm_seg_of(const struct vtel_vcpu *vc, u64 id)
 {
 	struct vtel_seg *seg;
 
@@ -268,7 +268,7 @@ static struct vtel_seg *vtel_vm_seg_of(const struct vtel_vcpu *vc, u64 id)
  * now? Lock-free and cheap, so that while nothing can change (no segment
  * or cgroup record free) the path is not built on every exit.
  */
-bool vtel_vm_cgroup_wanted(const struct vtel_vcpu *vc, u64 id)
+bool notrace vtel_vm_cgroup_wanted(const struct vtel_vcpu *vc, u64 id)
 {
 	const struct vtel_seg *seg = READ_ONCE(vc->seg);
 	bool reuse;
@@ -309,7 +309,7 @@ void notrace vtel_vm_addr_reset(struct vtel_vcpu *vc, u32 gen)
  * (cgroup_stale_exits). A segment whose cgroup found no record gets one
  * as soon as one is free. Called when vtel_vm_cgroup_wanted() said so.
  */
-void vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
+void notrace vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 {
 	struct vtel_seg *seg;
 	unsigned long flags;
@@ -359,8 +359,8 @@ void vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 }
 
 /* An exit of @vc, whose thread is in cgroup @id, counted elsewhere? */
-void vtel_vm_count_stale(struct vtel_pcpu *pc, const struct vtel_vcpu *vc,
-			 u64 id)
+void notrace vtel_vm_count_stale(struct vtel_pcpu *pc, const struct vtel_vcpu *vc,
+				 u64 id)
 {
 	if (vc->seg && vc->seg->cg_id != id)
 		pc->cg_stale_exits++;
@@ -447,7 +447,7 @@ bool vtel_vm_fold_segs(void)
 }
 
 /* @vm (NULL: a VM without a record) is gone from every CPU's cache. */
-static void vtel_cache_forget(struct vtel_vm *vm)
+static void notrace vtel_cache_forget(struct vtel_vm *vm)
 {
 	int cpu;
 
@@ -463,7 +463,7 @@ static void vtel_cache_forget(struct vtel_vm *vm)
 }
 
 /* Called when KVM destroys a VM: no vCPU of it runs any more. */
-static void vtel_vm_retire_locked(struct vtel_vm *vm)
+static void notrace vtel_vm_retire_locked(struct vtel_vm *vm)
 {
 	struct vtel_vcpu *vc;
 

@@ -36,7 +36,7 @@ static bool vtel_x86_on_hyperv(void)
  * VMREAD there traps to Hyper-V. The exits are filed as unknown and
  * counted in reason_unavailable; counts and times stay exact.
  */
-noinline unsigned int vtel_x86_vmread_failed(void)
+noinline unsigned int notrace vtel_x86_vmread_failed(void)
 {
 	this_cpu_inc(vtel_x86_unavailable);
 	if (!READ_ONCE(vtel_x86_vmread_off) && vtel_x86_on_hyperv()) {
@@ -95,7 +95,7 @@ static bool vtel_x86_svm_check(struct kvm_vcpu *vcpu)
  * lockdep, that the probe is not preemptible (vtel_compat.h,
  * VTEL_PROBE_CONTEXT), which no kernel vtel supports should ever see.
  */
-noinline unsigned int vtel_x86_svm_layout_first(struct kvm_vcpu *vcpu)
+noinline unsigned int notrace vtel_x86_svm_layout_first(struct kvm_vcpu *vcpu)
 {
 	int state = vtel_x86_svm_check(vcpu) ? VTEL_X86_LAYOUT_OK : VTEL_X86_LAYOUT_BAD;
 
