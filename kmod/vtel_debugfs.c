@@ -423,37 +423,43 @@ static int vtel_cgroups_show(struct seq_file *m, void *v)
 	u32 i, n, max = vtel_view_cg_ids_max();
 	struct vtel_cg_ent *e = kvmalloc_array(max, sizeof(*e), GFP_KERNEL);
 	char *path = vtel_kmalloc(PATH_MAX, GFP_KERNEL);
+	struct vtel_cg_row *rows = NULL;
 
-	if (!e || !path) {
+	if (e && path) {
+		n = vtel_view_cg_ids(e, max);
+		rows = kvmalloc_array(n, sizeof(*rows), GFP_KERNEL);
+	}
+	if (!rows) {
 		kvfree(e);
 		kfree(path);
 		return -ENOMEM;
 	}
+	vtel_view_cg_rows(rows, e, n);
+	kvfree(e);
 	seq_puts(m, "# cgroup_id exits handling_ns guest_ns overhead_ppm rollup_exits rollup_handling_ns rollup_guest_ns path "
 		 VTEL_SPLIT_COLS);
 	seq_puts(m, " rollup_kvm_ns rollup_vmm_ns rollup_wait_ns rollup_idle_ns rollup_poll_ns rollup_overhead_ppm\n");
-	n = vtel_view_cg_ids(e, max);
 	for (i = 0; i < n; i++) {
-		struct vtel_totals own = {}, all = {};
+		const struct vtel_totals *own = &rows[i].own, *all = &rows[i].all;
 		struct vtel_times tm;
 
-		vtel_view_cg_totals(e[i].id, e[i].level, false, &own);
-		vtel_view_cg_totals(e[i].id, e[i].level, true, &all);
-		if (vtel_cgroup_path(e[i].id, path, PATH_MAX))
+		if (vtel_cgroup_path(rows[i].e.id, path, PATH_MAX))
 			strscpy(path, "(removed)", PATH_MAX);
-		vtel_times_make(&tm, own.guest_ns, own.handling_ns, &own.split);
+		vtel_times_make(&tm, own->guest_ns, own->handling_ns, &own->split);
 		seq_printf(m, "%llu %llu %llu %llu %u %llu %llu %llu %s",
-			   e[i].id, own.exits, own.handling_ns, own.guest_ns,
-			   vtel_times_overhead_ppm(&tm),
-			   all.exits, all.handling_ns, all.guest_ns, path);
+			   rows[i].e.id, own->exits, own->handling_ns,
+			   own->guest_ns, vtel_times_overhead_ppm(&tm),
+			   all->exits, all->handling_ns, all->guest_ns, path);
 		/* The cgroup's own split, as its other unprefixed columns. */
-		vtel_seq_split(m, own.guest_ns, own.handling_ns, &own.split, &tm);
+		vtel_seq_split(m, own->guest_ns, own->handling_ns, &own->split,
+			       &tm);
 		/* ... then that of the cgroup and its descendants. */
-		vtel_seq_split(m, all.guest_ns, all.handling_ns, &all.split, &tm);
+		vtel_seq_split(m, all->guest_ns, all->handling_ns, &all->split,
+			       &tm);
 		seq_printf(m, " %u\n", vtel_times_overhead_ppm(&tm));
 	}
 	kfree(path);
-	kvfree(e);
+	kvfree(rows);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_cgroups);

@@ -860,23 +860,35 @@ static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* The cgroups dump: tracked cgroups and their ancestors, by id. */
+/*
+ * The cgroups dump: tracked cgroups and their ancestors, by id, with
+ * their totals as the dump starts.
+ */
 struct vtel_cg_dump {
 	u32 n;
-	struct vtel_cg_ent e[];
+	struct vtel_cg_row rows[];
 };
 
 static int vtel_nl_start_cgroups(struct netlink_callback *cb)
 {
+	u32 n, max = vtel_view_cg_ids_max();
 	struct vtel_cg_dump *d;
+	struct vtel_cg_ent *e;
 
 	if (!vtel_may_read(cb->skb, cb->extack))
 		return -EPERM;
-	d = vtel_dump_alloc(struct_size(d, e, vtel_view_cg_ids_max()),
-			    cb->extack);
+	e = vtel_kvzalloc(array_size(max, sizeof(*e)), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	n = vtel_view_cg_ids(e, max);
+	d = vtel_dump_alloc(struct_size(d, rows, n), cb->extack);
+	if (!IS_ERR(d)) {
+		d->n = n;
+		vtel_view_cg_rows(d->rows, e, n);
+	}
+	kvfree(e);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	d->n = vtel_view_cg_ids(d->e, vtel_view_cg_ids_max());
 	cb->args[0] = (unsigned long)d;
 	cb->args[1] = 0;
 	return 0;
@@ -901,18 +913,15 @@ static int vtel_nl_dump_cgroups(struct sk_buff *skb,
 	vtel_table_counters(&c);
 	cb->seq = c.generation;
 	while (cb->args[1] < d->n) {
-		u64 id = d->e[cb->args[1]].id;
-		u32 level = d->e[cb->args[1]].level;
-		struct vtel_totals own = {}, all = {};
+		const struct vtel_cg_row *r = &d->rows[cb->args[1]];
 		void *hdr;
 
-		vtel_view_cg_totals(id, level, false, &own);
-		vtel_view_cg_totals(id, level, true, &all);
 		hdr = vtel_dump_put(skb, cb, VTEL_CMD_GET_CGROUPS);
 		if (!hdr)
 			break;
-		if (vtel_put_cgroup(skb, id, level) ||
-		    vtel_put_times(skb, &own) || vtel_put_rollup(skb, &all)) {
+		if (vtel_put_cgroup(skb, r->e.id, r->e.level) ||
+		    vtel_put_times(skb, &r->own) ||
+		    vtel_put_rollup(skb, &r->all)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

@@ -4,6 +4,7 @@
  * vtel_table.fold_mutex, so a VM being evicted or a cgroup being released
  * is seen either in its record or in what it was folded into, once.
  */
+#include <linux/bsearch.h>
 #include <linux/minmax.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -307,25 +308,60 @@ int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup)
 	return err;
 }
 
-/* Totals of a cgroup, alone or with its descendants. */
-int vtel_view_cg_totals(u64 id, u32 level, bool rollup, struct vtel_totals *t)
+static int vtel_cmp_cg_row_id(const void *key, const void *elt)
+{
+	u64 id = *(const u64 *)key;
+	u64 x = ((const struct vtel_cg_row *)elt)->e.id;
+
+	return id < x ? -1 : id > x;
+}
+
+static struct vtel_cg_row *vtel_cg_row_find(struct vtel_cg_row *rows, u32 n,
+					    u64 id)
+{
+	return bsearch(&id, rows, n, sizeof(*rows), vtel_cmp_cg_row_id);
+}
+
+/*
+ * The rows of the cgroups views: @e, n ids by increasing id from
+ * vtel_view_cg_ids(), with each one's own totals and its rollup (itself,
+ * every record vtel_cg_in() it, and what removed descendants left), in
+ * one walk over the records: each adds to its own row and to its
+ * ancestors' rows, found by binary search. O(records x depth x log n);
+ * a walk per row would be quadratic.
+ */
+void vtel_view_cg_rows(struct vtel_cg_row *rows, const struct vtel_cg_ent *e,
+		       u32 n)
 {
 	struct vtel_cg *cg;
-	int err = rollup ? 0 : -ENOENT;
+	u32 i;
 
+	for (i = 0; i < n; i++)
+		rows[i] = (struct vtel_cg_row){ .e = e[i] };
 	mutex_lock(&vtel_table.fold_mutex);
 	rcu_read_lock();
 	vtel_cg_for_each(cg) {
-		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
-			continue;
-		vtel_totals_cg(cg, t);
-		if (rollup)
-			vtel_totals_seg(&cg->removed, t);
-		err = 0;
+		u32 top = min_t(u32, cg->path.level, VTEL_CG_DEPTH);
+		struct vtel_cg_row *r = vtel_cg_row_find(rows, n, cg->path.id);
+
+		if (r) {
+			vtel_totals_cg(cg, &r->own);
+			vtel_totals_cg(cg, &r->all);
+			vtel_totals_seg(&cg->removed, &r->all);
+		}
+		/* vtel_cg_in(): the ancestors up to VTEL_CG_DEPTH. */
+		for (i = 0; i < top; i++) {
+			if (cg->path.ids[i] == cg->path.id)
+				continue;
+			r = vtel_cg_row_find(rows, n, cg->path.ids[i]);
+			if (!r || r->e.level != i)
+				continue;
+			vtel_totals_cg(cg, &r->all);
+			vtel_totals_seg(&cg->removed, &r->all);
+		}
 	}
 	rcu_read_unlock();
 	mutex_unlock(&vtel_table.fold_mutex);
-	return err;
 }
 
 static int vtel_cmp_cg_ent(const void *a, const void *b)

@@ -10,6 +10,13 @@
 
 #include "vtel.h"
 
+/* A cgroup of the cgroups views: its own totals, and with descendants. */
+struct vtel_cg_row {
+	struct vtel_cg_ent e;
+	struct vtel_totals own;
+	struct vtel_totals all;
+};
+
 int vtel_view_host(struct vtel_agg *a);
 u64 vtel_view_split_missed(void);
 void vtel_view_host_totals(struct vtel_totals *t);
@@ -19,11 +26,12 @@ int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup);
 int vtel_view_addrs(struct vtel_addr_view *v, u32 vm_id, s64 vcpu_id);
 void vtel_view_vm_totals(const struct vtel_vm *vm, struct vtel_totals *t);
 void vtel_view_vcpu_totals(const struct vtel_vcpu *vc, struct vtel_totals *t);
-int vtel_view_cg_totals(u64 id, u32 level, bool rollup, struct vtel_totals *t);
 unsigned int vtel_view_order(const struct vtel_agg *a, int only,
 			     u16 order[VTEL_MAX_REASONS]);
 u32 vtel_view_cg_ids(struct vtel_cg_ent *e, u32 max);
 u32 vtel_view_cg_ids_max(void);
+void vtel_view_cg_rows(struct vtel_cg_row *rows, const struct vtel_cg_ent *e,
+		       u32 n);
 void vtel_view_fold_vm(struct vtel_vm *vm);
 void vtel_view_reset(void);
 
