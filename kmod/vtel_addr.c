@@ -85,7 +85,7 @@ notrace struct vtel_addr_ent *vtel_addr_find(struct vtel_addrs *t, u32 max, u64 
 }
 
 /* The lazy reset, on the vCPU's thread. */
-void vtel_addr_zero(struct vtel_addrs *t)
+void notrace vtel_addr_zero(struct vtel_addrs *t)
 {
 	WRITE_ONCE(t->nr, 0);
 	t->last = 0;

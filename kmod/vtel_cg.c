@@ -10,7 +10,7 @@
 #include "vtel_seg.h"
 #include "vtel_table.h"
 
-static struct vtel_cg *vtel_cg_find(u64 id)
+static notrace struct vtel_cg *vtel_cg_find(u64 id)
 {
 	struct vtel_cg *cg;
 
@@ -22,7 +22,7 @@ static struct vtel_cg *vtel_cg_find(u64 id)
 	return NULL;
 }
 
-static struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
+static notrace struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
 {
 	struct vtel_cg *cg = vtel_pool_get(&vtel_table.cg_pool);
 
@@ -42,7 +42,7 @@ static struct vtel_cg *vtel_cg_create(const struct vtel_cg_path *p)
 }
 
 /* The record of @p's cgroup, created if needed; under vtel_table.lock. */
-struct vtel_cg *vtel_cg_get(const struct vtel_cg_path *p)
+notrace struct vtel_cg *vtel_cg_get(const struct vtel_cg_path *p)
 {
 	struct vtel_cg *cg = vtel_cg_find(p->id);
 

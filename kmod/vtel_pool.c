@@ -25,7 +25,7 @@ void vtel_pool_init(struct vtel_pool *p, size_t size, size_t free_node,
 	p->lock = lock;
 }
 
-void *vtel_pool_get(struct vtel_pool *p)
+notrace void *vtel_pool_get(struct vtel_pool *p)
 {
 	struct list_head *n;
 

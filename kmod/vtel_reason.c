@@ -106,14 +106,14 @@ static const struct vtel_reason_ent *vtel_reason_ent(unsigned int idx)
 	return NULL;
 }
 
-const char *vtel_reason_name(unsigned int idx)
+notrace const char *vtel_reason_name(unsigned int idx)
 {
 	const struct vtel_reason_ent *e = vtel_reason_ent(idx);
 
 	return e ? e->name : "unknown";
 }
 
-enum vtel_isa vtel_reason_isa(unsigned int idx)
+enum vtel_isa notrace vtel_reason_isa(unsigned int idx)
 {
 	if (idx >= VTEL_SVM_FIRST && idx < VTEL_VMX_FIRST)
 		return VTEL_ISA_SVM;

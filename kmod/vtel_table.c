@@ -109,7 +109,7 @@ u32 vtel_table_records(void)
 }
 
 /* Some pool is below half its spare records; under the lock. */
-bool vtel_table_pools_low(void)
+bool notrace vtel_table_pools_low(void)
 {
 	return vtel_pool_low(&vtel_table.vcpu_pool) ||
 	       vtel_pool_low(&vtel_table.seg_pool) ||

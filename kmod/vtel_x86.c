@@ -18,7 +18,7 @@ static u64 vtel_x86_layout_errors;
 int vtel_x86_vmread_off;
 static DEFINE_PER_CPU(u64, vtel_x86_unavailable);
 
-static bool vtel_x86_on_hyperv(void)
+static bool notrace vtel_x86_on_hyperv(void)
 {
 #ifdef CONFIG_HYPERVISOR_GUEST
 	return x86_hyper_type == X86_HYPER_MS_HYPERV;
@@ -74,7 +74,7 @@ u64 vtel_arch_reason_unavailable(void)
 	return n;
 }
 
-static bool vtel_x86_svm_check(struct kvm_vcpu *vcpu)
+static bool notrace vtel_x86_svm_check(struct kvm_vcpu *vcpu)
 {
 	struct vtel_x86_svm_head *svm = (struct vtel_x86_svm_head *)vcpu;
 	struct vmcb *vmcb01 = svm->vmcb01.ptr;
