@@ -201,6 +201,10 @@ lab_kernel() {
 	lab_one "lab-ynl-$k" tests/lab/run.sh --kver "$k" \
 		--script tests/lab/ynl.sh --vtel-ko "build/$k/vtel.ko" \
 		--timeout 300 --extra $(tests/lab/ynl-files.sh)
+	# shellcheck disable=SC2046
+	lab_one "lab-nlerr-$k" tests/lab/run.sh --kver "$k" \
+		--script tests/lab/nlerr.sh --vtel-ko "build/$k/vtel.ko" \
+		--timeout 300 --extra $(tests/lab/ynl-files.sh) tests/lab/nlerr-check.py
 	# Stress on the Debian 12 kernels (and the debug kernel, below).
 	# shellcheck disable=SC2086
 	[ "$k" = "$sid_kver" ] ||
