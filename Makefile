@@ -30,7 +30,7 @@ KVERS ?= $(shell tests/kernels.sh)
 kmake = $(if $(wildcard /lib/modules/$(1)/build),,tests/sid/run.sh) \
 	$(MAKE) -C /lib/modules/$(1)/build M=$(REPO)/build/$(1)
 
-DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml \
+DEPS := build-essential bc flex bison kmod xz-utils cpio python3 python3-yaml python3-docutils \
 	pkg-config sparse libnl-3-dev libnl-genl-3-dev prometheus tmux \
 	dkms prometheus-node-exporter mmdebstrap bpftrace \
 	qemu-system-x86 busybox-static linux-perf libelf-dev libssl-dev \

@@ -82,6 +82,7 @@ for k in $KVERS; do
 done
 run_one checkpatch tests/checkpatch.sh
 run_one netlink-spec-sync tests/spec-sync.py
+run_suite docs tests/docs-check.py
 
 echo "== userspace"
 run_one testvmm-build make -s -C tests/vmm
