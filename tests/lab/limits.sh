@@ -47,9 +47,22 @@ mkdir -p /etc && echo 'nobody:x:65534:65534::/:/bin/sh' >/etc/passwd
 # ---- 1 and 5: four VMs at max_vms=2 ------------------------------------
 # The workqueue's own tracepoint counts how often vtel's work item runs.
 TR=/sys/kernel/tracing
-wq_trace() { echo "$1" >$TR/events/workqueue/workqueue_execute_start/enable; }
-wq_runs() { grep -cE 'function vtel_(work|worker)_fn' $TR/trace; }
-# four_vms TAG: four looping VMMs; prints "work-runs seconds kworker-share".
+wq_trace() {
+	echo "$1" >$TR/events/workqueue/workqueue_execute_start/enable
+	echo "$1" >$TR/events/workqueue/workqueue_execute_end/enable
+}
+# wq_work: "runs ns" of vtel's work item, from the start and end events.
+wq_work() {
+	grep -E 'function vtel_(work|worker)_fn' $TR/trace | awk '{
+		for (i = 1; i < NF; i++)
+			if ($(i + 1) ~ /^workqueue_execute_(start|end):$/) break
+		ts = $i; sub(":", "", ts)
+		if ($(i + 1) ~ /start/) { t0[$1] = ts; n++ }
+		else if ($1 in t0) { ns += (ts - t0[$1]) * 1e9; delete t0[$1] }
+	} END { printf "%d %.0f\n", n, ns }'
+}
+# four_vms TAG: four looping VMMs; prints "work-runs seconds kworker-share
+# work-share", the shares in 1/10000 of all CPUs.
 four_vms() {
 	_tag=$1
 	echo >$TR/trace
@@ -61,20 +74,29 @@ four_vms() {
 	# shellcheck disable=SC2046
 	set -- $(kworker_sched); _ns1=$1 _t1=$(uptime_s)
 	wq_trace 0
-	echo "$(wq_runs) $(since "$_t0") $(kw_share "$_ns0" "$_ns1" "$_t0" "$_t1")"
+	# shellcheck disable=SC2046
+	set -- $(wq_work)
+	echo "$1 $(since "$_t0") $(kw_share "$_ns0" "$_ns1" "$_t0" "$_t1")" \
+		"$(kw_share 0 "$2" "$_t0" "$_t1")"
 }
 # Control: the same four VMs with a record for each.
 reload
 # shellcheck disable=SC2046
 set -- $(four_vms c)
-say "control: vtel's work ran $1 times in $2 s; kworkers used $3/10000 of the CPUs"
+runs_c=$1 kw_c=$3
+say "control: vtel's work ran $1 times in $2 s for $4/10000 of the CPUs; kworkers used $3/10000"
 reload max_vms=2
 # shellcheck disable=SC2046
 set -- $(four_vms s)
-say "at max_vms=2: vtel's work ran $1 times in $2 s; kworkers used $3/10000 of the CPUs"
-runs=$(awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n * 10 / t }')
-t_le lim-starved-work-below-1-per-s "$runs" 10
-t_le lim-starved-kworker-below-2pct "$3" 200
+say "at max_vms=2: vtel's work ran $1 times in $2 s for $4/10000 of the CPUs; kworkers used $3/10000"
+# Each VM's start and end and the 5 s tick run the work: a handful in a
+# run this short, a few more at the limit (before the fix: 7,145 runs
+# against a control of 5; after: 9 against 8).
+t_le lim-starved-work-runs-near-control "$1" $((2 * runs_c + 5))
+# CPU shares are guest wall time, which a loaded host inflates in both
+# runs: compare with the control in this boot (before the fix: 946
+# against a control of 62; after: 49 against 60).
+t_le lim-starved-kworker-near-control "$3" $((2 * kw_c + 150))
 sleep 0.5
 say "summary:"; grep -e vms -e vcpus -e untracked $DBG/summary | tr "\n" " "; echo
 t_eq lim-untracked-vms-exact "$(sval untracked_vms)" 2
