@@ -179,7 +179,10 @@ struct vtel_totals {
 	u32 nr_vcpus;
 };
 
-/* Totals and per-reason statistics of a view. */
+/*
+ * Totals and a vtel_stats for every reason (596 KB): what evicted VMs left
+ * the host. Views are summed sparsely instead (vtel_view_sum()).
+ */
 struct vtel_agg {
 	struct vtel_totals t;
 	struct vtel_stats reason[VTEL_MAX_REASONS];

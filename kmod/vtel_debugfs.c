@@ -62,11 +62,6 @@ static DEFINE_MUTEX(vtel_dbg_mutex);
 enum vtel_view { VTEL_VIEW_HOST, VTEL_VIEW_VM, VTEL_VIEW_VCPU,
 		 VTEL_VIEW_CGROUP };
 
-static struct vtel_agg *vtel_agg_alloc(void)
-{
-	return vtel_kvmalloc(sizeof(struct vtel_agg), GFP_KERNEL);
-}
-
 static void vtel_seq_comm(struct seq_file *m, const char *comm)
 {
 	char buf[TASK_COMM_LEN];
@@ -90,19 +85,20 @@ static void vtel_seq_split(struct seq_file *m, u64 guest_ns, u64 handling_ns,
 		   tm->wait_ns, tm->idle_ns, tm->poll_ns);
 }
 
-static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
+static void vtel_seq_exits(struct seq_file *m, const struct vtel_sum *a)
 {
 	u16 order[VTEL_MAX_REASONS];
-	unsigned int i, n = vtel_view_order(a, -1, order);
+	unsigned int i, n = vtel_view_order(a, order);
 	struct vtel_times tm;
 
 	seq_puts(m, "# reason count total_ns min_ns max_ns p50_ns p99_ns "
 		 VTEL_SPLIT_COLS "\n");
 	for (i = 0; i < n; i++) {
-		const struct vtel_stats *s = &a->reason[order[i]];
+		const struct vtel_stats *s = &a->row[order[i]].s;
 
 		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu",
-			   vtel_reason_name(order[i]), s->count, s->total_ns,
+			   vtel_reason_name(a->row[order[i]].reason),
+			   s->count, s->total_ns,
 			   s->timed ? s->min_ns : 0, s->max_ns,
 			   vtel_stats_percentile(s, 5000),
 			   vtel_stats_percentile(s, 9900));
@@ -115,19 +111,20 @@ static void vtel_seq_exits(struct seq_file *m, const struct vtel_agg *a)
 			   a->t.reason_overflow);
 }
 
-static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
+static void vtel_seq_categories(struct seq_file *m, const struct vtel_sum *a)
 {
 	u64 count[VTEL_NR_CATEGORIES] = {}, ns[VTEL_NR_CATEGORIES] = {};
 	struct vtel_split split[VTEL_NR_CATEGORIES] = {};
 	struct vtel_times view, tm;
 	unsigned int i;
 
-	for (i = 0; i < VTEL_MAX_REASONS; i++) {
-		enum vtel_category c = vtel_reason_category(i);
+	for (i = 0; i < a->n; i++) {
+		const struct vtel_stats *s = &a->row[i].s;
+		enum vtel_category c = vtel_reason_category(a->row[i].reason);
 
-		count[c] += a->reason[i].count;
-		ns[c] += a->reason[i].total_ns;
-		vtel_split_add(&split[c], &a->reason[i].split);
+		count[c] += s->count;
+		ns[c] += s->total_ns;
+		vtel_split_add(&split[c], &s->split);
 	}
 	vtel_times_make(&view, a->t.guest_ns, a->t.handling_ns, &a->t.split);
 	/*
@@ -148,45 +145,54 @@ static void vtel_seq_categories(struct seq_file *m, const struct vtel_agg *a)
 }
 
 /* i_private: NULL for the host, a vtel_dbg_vm or a vtel_dbg_vcpu. */
-static int vtel_agg_for(struct seq_file *m, struct vtel_agg *a)
+static void vtel_sel_for(struct seq_file *m, struct vtel_sel *sel)
 {
 	enum vtel_view view = (unsigned long)m->private & 3;
 	void *priv = (void *)((unsigned long)m->private & ~3UL);
 
+	memset(sel, 0, sizeof(*sel));
 	switch (view) {
 	case VTEL_VIEW_VM:
-		return vtel_view_vm(a, ((struct vtel_dbg_vm *)priv)->vm_id);
+		sel->type = VTEL_SEL_VM;
+		sel->vm_id = ((struct vtel_dbg_vm *)priv)->vm_id;
+		break;
 	case VTEL_VIEW_VCPU: {
 		struct vtel_dbg_vcpu *v = priv;
 
-		return vtel_view_vcpu(a, v->vm_id, v->vcpu_id);
+		sel->type = VTEL_SEL_VCPU;
+		sel->vm_id = v->vm_id;
+		sel->vcpu_id = v->vcpu_id;
+		break;
 	}
 	case VTEL_VIEW_CGROUP: {
 		struct vtel_dbg_cgview *cv = priv;
 
-		return vtel_view_cg(a, cv->cg->id, cv->cg->level,
-				       cv->rollup);
+		sel->type = VTEL_SEL_CGROUP;
+		sel->cg_id = cv->cg->id;
+		sel->cg_level = cv->cg->level;
+		sel->cg_own = !cv->rollup;
+		break;
 	}
 	default:
-		return vtel_view_host(a);
+		sel->type = VTEL_SEL_HOST;
 	}
 }
 
 /* Sum the file's view and print it with @show. */
 static int vtel_show_view(struct seq_file *m,
 			  void (*show)(struct seq_file *m,
-				       const struct vtel_agg *a))
+				       const struct vtel_sum *a))
 {
-	struct vtel_agg *a = vtel_agg_alloc();
-	int err;
+	struct vtel_sum *a;
+	struct vtel_sel sel;
 
-	if (!a)
-		return -ENOMEM;
-	err = vtel_agg_for(m, a);
-	if (!err)
-		show(m, a);
+	vtel_sel_for(m, &sel);
+	a = vtel_view_sum(&sel, -1);
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	show(m, a);
 	kvfree(a);
-	return err;
+	return 0;
 }
 
 static int vtel_exits_show(struct seq_file *m, void *v)
@@ -262,13 +268,12 @@ DEFINE_SHOW_ATTRIBUTE(vtel_summary);
 
 static int vtel_vms_show(struct seq_file *m, void *v)
 {
-	struct vtel_agg *a = vtel_agg_alloc();
+	struct vtel_sel sel = { .type = VTEL_SEL_VM };
+	struct vtel_totals t;
 	struct vtel_times tm;
 	struct vtel_vm *vm;
 	u32 id = 0;
 
-	if (!a)
-		return -ENOMEM;
 	seq_puts(m, "# vm pid comm state vcpus exits handling_ns guest_ns overhead_ppm dir "
 		 VTEL_SPLIT_COLS " wait_ppm\n");
 	/* Walk by increasing id so the list can be printed without RCU. */
@@ -292,21 +297,19 @@ static int vtel_vms_show(struct seq_file *m, void *v)
 		if (!next)
 			break;
 		id = next;
-		if (vtel_view_vm(a, id))
+		sel.vm_id = id;
+		if (vtel_view_totals(&t, &sel))
 			continue;
 		seq_printf(m, "%u %d ", id, pid);
 		vtel_seq_comm(m, comm);
-		vtel_times_make(&tm, a->t.guest_ns, a->t.handling_ns,
-				&a->t.split);
+		vtel_times_make(&tm, t.guest_ns, t.handling_ns, &t.split);
 		seq_printf(m, " %s %u %llu %llu %llu %u %s",
 			   state == VTEL_VM_STATE_LIVE ? "live" : "retired",
-			   a->t.nr_vcpus, a->t.exits, a->t.handling_ns, a->t.guest_ns,
+			   t.nr_vcpus, t.exits, t.handling_ns, t.guest_ns,
 			   vtel_times_overhead_ppm(&tm), dir);
-		vtel_seq_split(m, a->t.guest_ns, a->t.handling_ns, &a->t.split,
-			       &tm);
+		vtel_seq_split(m, t.guest_ns, t.handling_ns, &t.split, &tm);
 		seq_printf(m, " %u\n", vtel_times_wait_ppm(&tm));
 	}
-	kvfree(a);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtel_vms);

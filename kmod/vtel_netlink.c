@@ -36,18 +36,6 @@ static unsigned int vtel_events_in_window;
 
 static struct genl_family vtel_family;
 
-enum vtel_sel_type { VTEL_SEL_HOST, VTEL_SEL_VM, VTEL_SEL_VCPU,
-		     VTEL_SEL_CGROUP };
-
-struct vtel_sel {
-	enum vtel_sel_type type;
-	u32 vm_id;
-	u32 vcpu_id;
-	u64 cg_id;
-	u32 cg_level;
-	bool cg_own;
-};
-
 /*
  * Commands without attributes have no policy: for ops at or above
  * resv_start_op the genetlink core then rejects every attribute.
@@ -304,21 +292,6 @@ static void vtel_set_gone_msg(struct netlink_ext_ack *extack,
 		NL_SET_ERR_MSG(extack, "no vCPU ran in this cgroup itself");
 	else
 		NL_SET_ERR_MSG(extack, "the VM or vCPU went away");
-}
-
-static int vtel_agg_sel(struct vtel_agg *a, const struct vtel_sel *sel)
-{
-	switch (sel->type) {
-	case VTEL_SEL_VM:
-		return vtel_view_vm(a, sel->vm_id);
-	case VTEL_SEL_VCPU:
-		return vtel_view_vcpu(a, sel->vm_id, sel->vcpu_id);
-	case VTEL_SEL_CGROUP:
-		return vtel_view_cg(a, sel->cg_id, sel->cg_level,
-				       !sel->cg_own);
-	default:
-		return vtel_view_host(a);
-	}
 }
 
 /* The time split of a view or a reason: one attribute per bucket. */
@@ -634,8 +607,8 @@ static int vtel_nl_dump_vcpus(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vtel_totals t;
 	struct vtel_sel sel;
-	struct vtel_agg *a;
 	struct sk_buff *msg = NULL;
 	struct vtel_vm *vm;
 	void *hdr;
@@ -646,13 +619,10 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	err = vtel_parse_sel(info->attrs, &sel, false, info->extack);
 	if (err)
 		return err;
-	a = vtel_kvmalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
-	if (!a)
-		return -ENOMEM;
-	err = vtel_agg_sel(a, &sel);
+	err = vtel_view_totals(&t, &sel);
 	if (err) {
 		vtel_set_gone_msg(info->extack, &sel);
-		goto out;
+		return err;
 	}
 	err = -ENOMEM;
 	msg = vtel_genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
@@ -675,54 +645,40 @@ static int vtel_nl_get_view(struct sk_buff *skb, struct genl_info *info)
 	if (sel.type == VTEL_SEL_CGROUP && vtel_put_cgroup(msg, sel.cg_id,
 							   sel.cg_level))
 		goto out;
-	if (vtel_put_totals(msg, &a->t) ||
+	if (vtel_put_totals(msg, &t) ||
 	    nla_put_u64_64bit(msg, VTEL_A_UNTRACKED_EXITS,
-			      a->t.untracked_exits, VTEL_A_PAD) ||
+			      t.untracked_exits, VTEL_A_PAD) ||
 	    nla_put_u64_64bit(msg, VTEL_A_REASON_OVERFLOW,
-			      a->t.reason_overflow, VTEL_A_PAD))
+			      t.reason_overflow, VTEL_A_PAD))
 		goto out;
 	genlmsg_end(msg, hdr);
-	kvfree(a);
 	return genlmsg_reply(msg, info);
 
 out_unlock:
 	rcu_read_unlock();
 out:
 	nlmsg_free(msg);
-	kvfree(a);
 	return err;
 }
 
 /*
- * One snapshot of the view, taken when the dump starts: the reasons it
- * has, in dump order. The view is summed into a vtel_agg (596 KB with
- * its 256 histograms) that start frees again, so that what a dump holds
- * while its reader takes its time is 2.3 KB a reason, not the whole sum.
+ * One snapshot of the view, taken when the dump starts: its sparse sum
+ * (2.3 KB a reason it has, vtel_view_sum()) and the rows to send, in dump
+ * order.
  */
-struct vtel_exits_row {
-	u16 reason;
-	struct vtel_stats s;
-};
-
 struct vtel_exits_dump {
+	struct vtel_sum *sum;
 	unsigned int n;
 	bool hist;
-	struct vtel_exits_row e[];
-};
-
-/* What start sums into. */
-struct vtel_exits_sum {
-	struct vtel_agg agg;
-	u16 order[VTEL_MAX_REASONS];
+	u16 order[];
 };
 
 static int vtel_nl_start_exits(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = vtel_dump_attrs(cb);
-	struct vtel_exits_sum *sum;
 	struct vtel_exits_dump *d;
+	struct vtel_sum *sum;
 	struct vtel_sel sel;
-	unsigned int i, n;
 	int only = -1;
 	int err;
 
@@ -741,27 +697,19 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 			return -ENOENT;
 		}
 	}
-	sum = vtel_kvmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT);
-	if (!sum)
-		return -ENOMEM;
-	err = vtel_agg_sel(&sum->agg, &sel);
-	if (err) {
-		kvfree(sum);
-		vtel_set_gone_msg(cb->extack, &sel);
-		return err;
+	sum = vtel_view_sum(&sel, only);
+	if (IS_ERR(sum)) {
+		if (PTR_ERR(sum) == -ENOENT)
+			vtel_set_gone_msg(cb->extack, &sel);
+		return PTR_ERR(sum);
 	}
-	n = vtel_view_order(&sum->agg, only, sum->order);
-	d = vtel_dump_alloc(struct_size(d, e, n), cb->extack);
+	d = vtel_dump_alloc(struct_size(d, order, sum->n), cb->extack);
 	if (IS_ERR(d)) {
 		kvfree(sum);
 		return PTR_ERR(d);
 	}
-	d->n = n;
-	for (i = 0; i < n; i++) {
-		d->e[i].reason = sum->order[i];
-		d->e[i].s = sum->agg.reason[sum->order[i]];
-	}
-	kvfree(sum);
+	d->sum = sum;
+	d->n = vtel_view_order(sum, d->order);
 	d->hist = attrs[VTEL_A_FLAGS] &&
 		  (nla_get_u32(attrs[VTEL_A_FLAGS]) & VTEL_F_HIST);
 	/* A reason with every bucket non-empty is an 8 KiB message. */
@@ -772,8 +720,18 @@ static int vtel_nl_start_exits(struct netlink_callback *cb)
 	return 0;
 }
 
-/* Frees the snapshot a dump's start made (exits and cgroups dumps). */
 static int vtel_nl_done_exits(struct netlink_callback *cb)
+{
+	struct vtel_exits_dump *d = (void *)cb->args[0];
+
+	if (d)
+		kvfree(d->sum);
+	vtel_dump_free(d);
+	return 0;
+}
+
+/* Frees the snapshot a dump's start made (cgroups and addrs dumps). */
+static int vtel_nl_done_snapshot(struct netlink_callback *cb)
 {
 	vtel_dump_free((void *)cb->args[0]);
 	return 0;
@@ -841,7 +799,7 @@ static int vtel_nl_dump_exits(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vtel_exits_dump *d = (void *)cb->args[0];
 
 	while (cb->args[1] < d->n) {
-		const struct vtel_exits_row *e = &d->e[cb->args[1]];
+		const struct vtel_sum_row *e = &d->sum->row[d->order[cb->args[1]]];
 		void *hdr;
 
 		/* cb->seq stays 0: the exits dump is one snapshot. */
@@ -1179,12 +1137,12 @@ static const struct genl_ops vtel_ops[] = {
 		.cmd = VTEL_CMD_GET_CGROUPS,
 		.start = vtel_nl_start_cgroups,
 		.dumpit = vtel_nl_dump_cgroups,
-		.done = vtel_nl_done_exits,
+		.done = vtel_nl_done_snapshot,
 	}, {
 		.cmd = VTEL_CMD_GET_ADDRS,
 		.start = vtel_nl_start_addrs,
 		.dumpit = vtel_nl_dump_addrs,
-		.done = vtel_nl_done_exits,
+		.done = vtel_nl_done_snapshot,
 		.policy = vtel_addrs_policy,
 		.maxattr = VTEL_A_MAX,
 	}, {

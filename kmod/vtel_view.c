@@ -4,11 +4,14 @@
  * vtel_table.fold_mutex, so a VM being evicted or a cgroup being released
  * is seen either in its record or in what it was folded into, once.
  */
+#include <linux/bitmap.h>
 #include <linux/bsearch.h>
+#include <linux/err.h>
 #include <linux/minmax.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
+#include "vtel_alloc.h"
 #include "vtel_cg.h"
 #include "vtel_seg.h"
 #include "vtel_table.h"
@@ -81,54 +84,288 @@ static void vtel_agg_add_seg(struct vtel_agg *a, const struct vtel_seg *seg)
 				    vtel_seg_hist_ro(seg, i + 1));
 }
 
-static void vtel_agg_add_vcpu(struct vtel_agg *a, const struct vtel_vcpu *vc)
+/* Adds a VM to a dense sum: the worker, into what evicted VMs left. */
+static void vtel_agg_add_vm(struct vtel_agg *a, const struct vtel_vm *vm)
+{
+	const struct vtel_vcpu *vc;
+	const struct vtel_seg *seg;
+
+	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node) {
+		a->t.nr_vcpus++;
+		list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
+			vtel_agg_add_seg(a, seg);
+	}
+}
+
+/*
+ * A walk over the records of one view. Without @s it adds the totals and
+ * notes which reasons the view has; with @s it also sums each reason into
+ * its row of @s, and notes a reason that has none (it appeared since).
+ */
+struct vtel_walk {
+	const struct vtel_sel *sel;
+	bool reasons;			/* look at reasons at all */
+	int only;			/* >= 0: that reason alone */
+	bool missed;			/* a reason seen that has no row in s */
+	struct vtel_totals t;
+	struct vtel_sum *s;
+	u8 row[VTEL_MAX_REASONS];	/* reason -> its row in s */
+	DECLARE_BITMAP(seen, VTEL_MAX_REASONS);
+};
+
+/* The row of reason @r, or NULL if there is none (yet). */
+static struct vtel_stats *vtel_walk_row(struct vtel_walk *w, unsigned int r)
+{
+	if (w->only >= 0 && r != w->only)
+		return NULL;
+	if (w->s && test_bit(r, w->seen))
+		return &w->s->row[w->row[r]].s;
+	if (w->s)
+		w->missed = true;
+	__set_bit(r, w->seen);
+	return NULL;
+}
+
+static void vtel_walk_seg(struct vtel_walk *w, const struct vtel_seg *seg)
+{
+	struct vtel_stats *st;
+	unsigned int i, n;
+
+	if (!vtel_seg_current(seg))
+		return;
+	vtel_totals_seg(seg, &w->t);
+	if (!w->reasons)
+		return;
+	/* Pairs with vtel_seg_slot_new(): slots below nr_slots are set up. */
+	n = smp_load_acquire(&seg->nr_slots);
+	for (i = 0; i < n; i++) {
+		st = vtel_walk_row(w, seg->reason_of[i]);
+		if (st)
+			vtel_stats_add_slot(st, &seg->slot[i],
+					    vtel_seg_hist_ro(seg, i + 1));
+	}
+}
+
+static void vtel_walk_vcpu(struct vtel_walk *w, const struct vtel_vcpu *vc)
 {
 	const struct vtel_seg *seg;
 
-	a->t.nr_vcpus++;
+	w->t.nr_vcpus++;
 	list_for_each_entry_rcu(seg, &vc->segs, vcpu_node)
-		vtel_agg_add_seg(a, seg);
+		vtel_walk_seg(w, seg);
 }
 
-static void vtel_agg_add_vm(struct vtel_agg *a, const struct vtel_vm *vm)
+static void vtel_walk_vm(struct vtel_walk *w, const struct vtel_vm *vm)
 {
 	const struct vtel_vcpu *vc;
 
 	list_for_each_entry_rcu(vc, &vm->vcpus, vm_node)
-		vtel_agg_add_vcpu(a, vc);
-}
-
-static void vtel_agg_add(struct vtel_agg *dst, const struct vtel_agg *src)
-{
-	unsigned int i;
-
-	dst->t.exits += src->t.exits;
-	dst->t.handling_ns += src->t.handling_ns;
-	dst->t.guest_ns += src->t.guest_ns;
-	dst->t.untracked_exits += src->t.untracked_exits;
-	dst->t.reason_overflow += src->t.reason_overflow;
-	dst->t.slow_exits += src->t.slow_exits;
-	dst->t.cg_stale_exits += src->t.cg_stale_exits;
-	vtel_split_add(&dst->t.split, &src->t.split);
-	dst->t.l2_exits += src->t.l2_exits;
-	dst->t.l2_handling_ns += src->t.l2_handling_ns;
-	for (i = 0; i < VTEL_MAX_REASONS; i++)
-		vtel_stats_merge(&dst->reason[i], &src->reason[i]);
+		vtel_walk_vcpu(w, vc);
 }
 
 /* The exits of a CPU that no segment holds. */
-static void vtel_agg_add_untracked(struct vtel_agg *a,
-				   const struct vtel_pcpu *pc)
+static void vtel_walk_untracked(struct vtel_walk *w,
+				const struct vtel_pcpu *pc)
 {
+	struct vtel_stats *st;
 	unsigned int i;
+	u64 n;
 
 	if (READ_ONCE(pc->reset_gen) != READ_ONCE(vtel_table.reset_gen))
 		return;
-	a->t.exits += READ_ONCE(pc->untracked_exits);
-	a->t.untracked_exits += READ_ONCE(pc->untracked_exits);
-	a->t.cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
-	for (i = 0; i < VTEL_MAX_REASONS; i++)
-		a->reason[i].count += READ_ONCE(pc->untracked[i]);
+	w->t.exits += READ_ONCE(pc->untracked_exits);
+	w->t.untracked_exits += READ_ONCE(pc->untracked_exits);
+	w->t.cg_stale_exits += READ_ONCE(pc->cg_stale_exits);
+	if (!w->reasons)
+		return;
+	for (i = 0; i < VTEL_MAX_REASONS; i++) {
+		n = READ_ONCE(pc->untracked[i]);
+		st = n ? vtel_walk_row(w, i) : NULL;
+		if (st)
+			st->count += n;
+	}
+}
+
+/* What evicted VMs left the host. */
+static void vtel_walk_evicted(struct vtel_walk *w, const struct vtel_agg *ev)
+{
+	struct vtel_stats *st;
+	unsigned int i;
+
+	w->t.exits += ev->t.exits;
+	w->t.handling_ns += ev->t.handling_ns;
+	w->t.guest_ns += ev->t.guest_ns;
+	w->t.untracked_exits += ev->t.untracked_exits;
+	w->t.reason_overflow += ev->t.reason_overflow;
+	w->t.slow_exits += ev->t.slow_exits;
+	w->t.cg_stale_exits += ev->t.cg_stale_exits;
+	vtel_split_add(&w->t.split, &ev->t.split);
+	w->t.l2_exits += ev->t.l2_exits;
+	w->t.l2_handling_ns += ev->t.l2_handling_ns;
+	if (!w->reasons)
+		return;
+	for (i = 0; i < VTEL_MAX_REASONS; i++) {
+		if (!ev->reason[i].count && !ev->reason[i].timed)
+			continue;
+		st = vtel_walk_row(w, i);
+		if (st)
+			vtel_stats_merge(st, &ev->reason[i]);
+	}
+}
+
+/*
+ * Host view: every VM record (live and retired), what evicted VMs left
+ * behind, and the exits of vCPUs that had no record.
+ */
+static int vtel_walk_host(struct vtel_walk *w)
+{
+	struct vtel_vm *vm;
+	int cpu;
+
+	vtel_vm_for_each(vm)
+		vtel_walk_vm(w, vm);
+	for_each_possible_cpu(cpu)
+		vtel_walk_untracked(w, per_cpu_ptr(vtel_table.pcpu, cpu));
+	if (vtel_table.evicted)
+		vtel_walk_evicted(w, vtel_table.evicted);
+	/* Evicted vCPUs are gone: count the tracked ones. */
+	w->t.nr_vcpus = READ_ONCE(vtel_table.cnt.vcpus);
+	return 0;
+}
+
+static int vtel_walk_vms(struct vtel_walk *w)
+{
+	const struct vtel_sel *sel = w->sel;
+	struct vtel_vcpu *vc;
+	struct vtel_vm *vm;
+
+	vtel_vm_for_each(vm) {
+		if (vm->id != sel->vm_id)
+			continue;
+		if (sel->type == VTEL_SEL_VM) {
+			vtel_walk_vm(w, vm);
+			return 0;
+		}
+		vtel_vm_for_each_vcpu(vm, vc) {
+			if (vc->vcpu_id == sel->vcpu_id) {
+				vtel_walk_vcpu(w, vc);
+				return 0;
+			}
+		}
+		break;
+	}
+	return -ENOENT;
+}
+
+/*
+ * A cgroup's view: its own segments and departed numbers, and without
+ * cg_own those of every tracked descendant. -ENOENT if nothing is known
+ * of it (a cgroup with no record and no tracked descendant is not an error
+ * for a rollup: it reads as zero).
+ */
+static int vtel_walk_cg(struct vtel_walk *w)
+{
+	const struct vtel_sel *sel = w->sel;
+	bool rollup = !sel->cg_own;
+	const struct vtel_seg *seg;
+	struct vtel_cg *cg;
+	int err = rollup ? 0 : -ENOENT;
+
+	vtel_cg_for_each(cg) {
+		if (rollup ? !vtel_cg_in(cg, sel->cg_id, sel->cg_level) :
+			     cg->path.id != sel->cg_id)
+			continue;
+		list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
+			w->t.nr_vcpus++;
+			vtel_walk_seg(w, seg);
+		}
+		vtel_walk_seg(w, &cg->departed);
+		if (rollup)
+			vtel_walk_seg(w, &cg->removed);
+		err = 0;
+	}
+	return err;
+}
+
+/* One walk of the view from zero; the caller holds the fold_mutex. */
+static int vtel_walk(struct vtel_walk *w)
+{
+	int err;
+
+	memset(&w->t, 0, sizeof(w->t));
+	rcu_read_lock();
+	switch (w->sel->type) {
+	case VTEL_SEL_VM:
+	case VTEL_SEL_VCPU:
+		err = vtel_walk_vms(w);
+		break;
+	case VTEL_SEL_CGROUP:
+		err = vtel_walk_cg(w);
+		break;
+	default:
+		err = vtel_walk_host(w);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* The totals of a view, without its reasons: no allocation. */
+int vtel_view_totals(struct vtel_totals *t, const struct vtel_sel *sel)
+{
+	struct vtel_walk w = { .sel = sel };
+	int err;
+
+	mutex_lock(&vtel_table.fold_mutex);
+	err = vtel_walk(&w);
+	mutex_unlock(&vtel_table.fold_mutex);
+	*t = w.t;
+	return err;
+}
+
+/*
+ * A view with a row for each reason it has (with @only >= 0, for that one
+ * alone), summed sparsely: one walk notes the reasons, a second sums them
+ * into rows allocated for just those, charged to the caller's memory
+ * cgroup. A reason that appears between the walks (a new slot) sends it
+ * round again with one more row. Free with kvfree().
+ */
+struct vtel_sum *vtel_view_sum(const struct vtel_sel *sel, int only)
+{
+	struct vtel_walk w = { .sel = sel, .reasons = true, .only = only };
+	struct vtel_sum *s = NULL;
+	unsigned int r, n;
+	int err;
+
+	mutex_lock(&vtel_table.fold_mutex);
+	err = vtel_walk(&w);
+	while (!err) {
+		n = bitmap_weight(w.seen, VTEL_MAX_REASONS);
+		s = vtel_kvzalloc(struct_size(s, row, n), GFP_KERNEL_ACCOUNT);
+		if (!s) {
+			err = -ENOMEM;
+			break;
+		}
+		n = 0;
+		for_each_set_bit(r, w.seen, VTEL_MAX_REASONS) {
+			w.row[r] = n;
+			s->row[n++].reason = r;
+		}
+		s->n = n;
+		w.s = s;
+		w.missed = false;
+		err = vtel_walk(&w);
+		if (!w.missed)
+			break;
+		kvfree(s);
+		s = NULL;
+	}
+	mutex_unlock(&vtel_table.fold_mutex);
+	if (err) {
+		kvfree(s);
+		return ERR_PTR(err);
+	}
+	s->t = w.t;
+	return s;
 }
 
 /* Split marks (kvm_userspace_exit, kvm_vcpu_wakeup) that found no vCPU. */
@@ -143,34 +380,9 @@ u64 vtel_view_split_missed(void)
 }
 
 /*
- * Host view: every VM record (live and retired), what evicted VMs left
- * behind, and the exits of vCPUs that had no record.
- */
-int vtel_view_host(struct vtel_agg *a)
-{
-	struct vtel_vm *vm;
-	int cpu;
-
-	memset(a, 0, sizeof(*a));
-	mutex_lock(&vtel_table.fold_mutex);
-	rcu_read_lock();
-	vtel_vm_for_each(vm)
-		vtel_agg_add_vm(a, vm);
-	rcu_read_unlock();
-	for_each_possible_cpu(cpu)
-		vtel_agg_add_untracked(a, per_cpu_ptr(vtel_table.pcpu, cpu));
-	if (vtel_table.evicted)
-		vtel_agg_add(a, vtel_table.evicted);
-	mutex_unlock(&vtel_table.fold_mutex);
-	/* Evicted vCPUs are gone: count the tracked ones. */
-	a->t.nr_vcpus = READ_ONCE(vtel_table.cnt.vcpus);
-	return 0;
-}
-
-/*
  * The host's totals from the per-CPU counters alone, which see every exit
  * (tracked, untracked and of evicted VMs): no walk, no lock, no
- * allocation. Equal to vtel_view_host()'s totals.
+ * allocation. Equal to the host view's totals (vtel_view_totals()).
  */
 void vtel_view_host_totals(struct vtel_totals *t)
 {
@@ -194,52 +406,6 @@ void vtel_view_host_totals(struct vtel_totals *t)
 		vtel_split_add(&t->split, &pc->split);
 	}
 	t->nr_vcpus = READ_ONCE(vtel_table.cnt.vcpus);
-}
-
-int vtel_view_vm(struct vtel_agg *a, u32 vm_id)
-{
-	struct vtel_vm *vm;
-	int err = -ENOENT;
-
-	memset(a, 0, sizeof(*a));
-	mutex_lock(&vtel_table.fold_mutex);
-	rcu_read_lock();
-	vtel_vm_for_each(vm) {
-		if (vm->id == vm_id) {
-			vtel_agg_add_vm(a, vm);
-			err = 0;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	mutex_unlock(&vtel_table.fold_mutex);
-	return err;
-}
-
-int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
-{
-	struct vtel_vcpu *vc;
-	struct vtel_vm *vm;
-	int err = -ENOENT;
-
-	memset(a, 0, sizeof(*a));
-	mutex_lock(&vtel_table.fold_mutex);
-	rcu_read_lock();
-	vtel_vm_for_each(vm) {
-		if (vm->id != vm_id)
-			continue;
-		vtel_vm_for_each_vcpu(vm, vc) {
-			if (vc->vcpu_id == vcpu_id) {
-				vtel_agg_add_vcpu(a, vc);
-				err = 0;
-				break;
-			}
-		}
-		break;
-	}
-	rcu_read_unlock();
-	mutex_unlock(&vtel_table.fold_mutex);
-	return err;
 }
 
 /*
@@ -273,38 +439,6 @@ int vtel_view_addrs(struct vtel_addr_view *v, u32 vm_id, s64 vcpu_id)
 	}
 	rcu_read_unlock();
 	vtel_addr_sort(v);
-	return err;
-}
-
-/*
- * A cgroup's view: its own segments and departed numbers, and with
- * @rollup those of every tracked descendant. -ENOENT if nothing is known
- * of it (a cgroup with no record and no tracked descendant is not an error
- * for a rollup: it reads as zero).
- */
-int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup)
-{
-	const struct vtel_seg *seg;
-	struct vtel_cg *cg;
-	int err = rollup ? 0 : -ENOENT;
-
-	memset(a, 0, sizeof(*a));
-	mutex_lock(&vtel_table.fold_mutex);
-	rcu_read_lock();
-	vtel_cg_for_each(cg) {
-		if (rollup ? !vtel_cg_in(cg, id, level) : cg->path.id != id)
-			continue;
-		list_for_each_entry_rcu(seg, &cg->segs, cg_node) {
-			a->t.nr_vcpus++;
-			vtel_agg_add_seg(a, seg);
-		}
-		vtel_agg_add_seg(a, &cg->departed);
-		if (rollup)
-			vtel_agg_add_seg(a, &cg->removed);
-		err = 0;
-	}
-	rcu_read_unlock();
-	mutex_unlock(&vtel_table.fold_mutex);
 	return err;
 }
 
@@ -411,29 +545,28 @@ u32 vtel_view_cg_ids_max(void)
 
 static int vtel_cmp_count(const void *a, const void *b, const void *priv)
 {
-	const struct vtel_agg *agg = priv;
-	u64 ca = agg->reason[*(const u16 *)a].count;
-	u64 cb = agg->reason[*(const u16 *)b].count;
+	const struct vtel_sum *s = priv;
+	u16 x = *(const u16 *)a, y = *(const u16 *)b;
+	u64 cx = s->row[x].s.count, cy = s->row[y].s.count;
 
-	if (ca != cb)
-		return ca < cb ? 1 : -1;
-	return *(const u16 *)a - *(const u16 *)b;
+	if (cx != cy)
+		return cx < cy ? 1 : -1;
+	/* Rows are by increasing reason. */
+	return x - y;
 }
 
 /*
- * The reasons of @a that saw exits, by decreasing count; with @only >= 0
- * just that one. Returns how many were written to @order.
+ * The rows of @s that saw exits, by decreasing count. Returns how many
+ * row indices were written to @order (room for s->n).
  */
-unsigned int vtel_view_order(const struct vtel_agg *a, int only,
-			     u16 order[VTEL_MAX_REASONS])
+unsigned int vtel_view_order(const struct vtel_sum *s, u16 *order)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < VTEL_MAX_REASONS; i++)
-		if ((a->reason[i].count || a->reason[i].timed) &&
-		    (only < 0 || only == i))
+	for (i = 0; i < s->n; i++)
+		if (s->row[i].s.count || s->row[i].s.timed)
 			order[n++] = i;
-	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, a);
+	sort_r(order, n, sizeof(order[0]), vtel_cmp_count, NULL, s);
 	return n;
 }
 

@@ -17,17 +17,40 @@ struct vtel_cg_row {
 	struct vtel_totals all;
 };
 
-int vtel_view_host(struct vtel_agg *a);
+/* Which view: the host, a VM, a vCPU or a cgroup. */
+enum vtel_sel_type { VTEL_SEL_HOST, VTEL_SEL_VM, VTEL_SEL_VCPU,
+		     VTEL_SEL_CGROUP };
+
+struct vtel_sel {
+	enum vtel_sel_type type;
+	u32 vm_id;
+	u32 vcpu_id;
+	u64 cg_id;
+	u32 cg_level;
+	bool cg_own;			/* the cgroup alone, not its rollup */
+};
+
+/* A view's reason, summed. */
+struct vtel_sum_row {
+	u16 reason;
+	struct vtel_stats s;
+};
+
+/* A view: its totals and a row for each reason it has, by reason. */
+struct vtel_sum {
+	struct vtel_totals t;
+	unsigned int n;
+	struct vtel_sum_row row[];
+};
+
+int vtel_view_totals(struct vtel_totals *t, const struct vtel_sel *sel);
+struct vtel_sum *vtel_view_sum(const struct vtel_sel *sel, int only);
 u64 vtel_view_split_missed(void);
 void vtel_view_host_totals(struct vtel_totals *t);
-int vtel_view_vm(struct vtel_agg *a, u32 vm_id);
-int vtel_view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id);
-int vtel_view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup);
 int vtel_view_addrs(struct vtel_addr_view *v, u32 vm_id, s64 vcpu_id);
 void vtel_view_vm_totals(const struct vtel_vm *vm, struct vtel_totals *t);
 void vtel_view_vcpu_totals(const struct vtel_vcpu *vc, struct vtel_totals *t);
-unsigned int vtel_view_order(const struct vtel_agg *a, int only,
-			     u16 order[VTEL_MAX_REASONS]);
+unsigned int vtel_view_order(const struct vtel_sum *s, u16 *order);
 u32 vtel_view_cg_ids(struct vtel_cg_ent *e, u32 max);
 u32 vtel_view_cg_ids_max(void);
 void vtel_view_cg_rows(struct vtel_cg_row *rows, const struct vtel_cg_ent *e,

@@ -20,7 +20,7 @@ static void vtel_account_one_vcpu(struct kunit *test)
 	t += 100;
 	vtel_account_exit(pcpu(), vc, io, t, 0);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 12);
 	KUNIT_EXPECT_EQ(test, a->t.guest_ns, 1200);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 10 * 50 + 2000);
@@ -46,12 +46,12 @@ static void vtel_account_reason_slots_overflow(struct kunit *test)
 		exit_entry(vc, r, &t, 1, 1);
 	KUNIT_ASSERT_EQ(test, n, VTEL_SEG_SLOTS + 5);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, n);
 	KUNIT_EXPECT_EQ(test, a->t.reason_overflow, 5);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, n);
 	/* The host view still has every exit under its own reason. */
-	vtel_view_host(a);
+	view_host(a);
 	for (r = 1; r <= n; r++)
 		KUNIT_EXPECT_EQ(test, a->reason[r].count, 1);
 }
@@ -84,7 +84,7 @@ static void vtel_account_time_split(struct kunit *test)
 	vtel_split_user_fast(&vc->split, vc->last_exit_ns, 5420, 300);
 	vtel_account_entry(pcpu(), vc, 5500, 300);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.guest_ns, 400);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 900 + 3000 + 100 + 100);
 	vtel_times_make(&tm, a->t.guest_ns, a->t.handling_ns, &a->t.split);
@@ -115,7 +115,7 @@ static void vtel_account_time_split(struct kunit *test)
 			a->reason[cpuid].split.idle_ns, 0);
 	KUNIT_EXPECT_EQ(test, a->reason[cpuid].total_ns, 100);
 	/* The host view and the CPU have the same split. */
-	vtel_view_host(a);
+	view_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.split.idle_ns, 2600);
 	KUNIT_EXPECT_EQ(test, a->t.split.vmm_ns, 830);
 	KUNIT_EXPECT_EQ(test, pcpu()->split.wait_ns, 300);
@@ -134,7 +134,7 @@ static void vtel_account_split_reset(struct kunit *test)
 	vtel_split_user(&vc->split, vc->last_exit_ns, 1150, 0);
 	vtel_view_reset();
 	vtel_account_entry(pcpu(), vc, 2000, 0);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->reason[io].split.vmm_ns, 0);
 	KUNIT_EXPECT_LE(test, a->t.split.vmm_ns, a->t.handling_ns);
 	/* The next exit starts clean. */
@@ -173,25 +173,25 @@ static void vtel_account_nested(struct kunit *test)
 	/* An L2 exit still being handled is counted, not timed. */
 	vtel_account_exit_detail(pcpu(), vc2, io, now + 1, 0, VTEL_DETAIL_L2);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 10);
 	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 7);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 5 * 100 + 3 * 7 + 1000);
 	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 5 * 100 + 1000);
 	KUNIT_EXPECT_EQ(test, a->reason[io].count, 7);
-	KUNIT_ASSERT_EQ(test, vtel_view_vcpu(a, vm_id_of(vc), 0), 0);
+	KUNIT_ASSERT_EQ(test, view_vcpu(a, vm_id_of(vc), 0), 0);
 	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 5);
 	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 500);
 	rcu_read_lock();
 	vtel_view_vm_totals(vc->vm, &t);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, t.l2_exits, 7);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 1, 0, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 7);
 	/* Reset zeroes the split with everything else. */
 	vtel_view_reset();
 	exit_entry_detail(vc, io, &now, 3, false, 0);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.l2_exits, 0);
 	KUNIT_EXPECT_EQ(test, a->t.l2_handling_ns, 0);
 }
@@ -306,7 +306,7 @@ static void vtel_account_addr_split(struct kunit *test)
 	vtel_split_user_fast(&vc->split, vc->last_exit_ns, 2710, 100);
 	vtel_account_entry(pcpu(), vc, 2900, 150);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_ASSERT_EQ(test, vtel_view_addrs(v, vm_id_of(vc), -1), 0);
 	KUNIT_ASSERT_EQ(test, v->nr, 3U);
 	o = NULL;
@@ -393,7 +393,7 @@ static void vtel_account_hist_slots(struct kunit *test)
 		exit_entry(vc, r, &t, 1, 1000);
 		exit_entry(vc, r, &t, 1, 2000);
 	}
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	for (r = 1; r <= n; r++) {
 		const struct vtel_stats *s = &a->reason[r];
 
@@ -432,7 +432,7 @@ static void vtel_account_reset_during_exit(struct kunit *test)
 	now += 5000000;
 	vtel_account_entry(pcpu(), vc, now, 0);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 0);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 0);
 	KUNIT_EXPECT_EQ(test, a->t.slow_exits, 0);
@@ -442,7 +442,7 @@ static void vtel_account_reset_during_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.slow_exits, 0);
 	/* The next exit is timed as usual. */
 	exit_entry(vc, io, &now, 10, 20);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 20);
 }
@@ -472,7 +472,7 @@ static void vtel_account_host_totals(struct kunit *test)
 	vtel_vm_retire(KEY(2));
 	vtel_worker_run();				/* evicts one */
 
-	vtel_view_host(a);
+	view_host(a);
 	vtel_view_host_totals(&t);
 	KUNIT_EXPECT_EQ(test, counters().evicted_vms, 1);
 	KUNIT_EXPECT_EQ(test, t.exits, a->t.exits);
@@ -574,8 +574,8 @@ static void vtel_account_fast_path(struct kunit *test)
 	KUNIT_EXPECT_GT(test, fast_entries, 2000U);
 	KUNIT_EXPECT_LT(test, fast_entries, 3000U);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(full)), 0);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(b, vm_id_of(fast)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(full)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(b, vm_id_of(fast)), 0);
 	KUNIT_EXPECT_GT(test, a->t.exits, 1000);
 	KUNIT_EXPECT_GT(test, a->t.slow_exits, 0);
 	KUNIT_EXPECT_GT(test, a->t.reason_overflow, 0);

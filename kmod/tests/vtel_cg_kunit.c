@@ -33,22 +33,22 @@ static void vtel_cg_move_splits(struct kunit *test)
 	for (i = 0; i < 7; i++)
 		exit_entry(v1, io, &t, 10, 100);
 
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 11, 2, false), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 11, 2, false), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 3);
 	KUNIT_EXPECT_EQ(test, a->t.handling_ns, 300);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 20, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 20, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 7);
 	/* The tenant has no vCPU of its own: own view unknown, rollup 3+5. */
-	KUNIT_EXPECT_EQ(test, vtel_view_cg(a, 10, 1, false), -ENOENT);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 10, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, view_cg(a, 10, 1, false), -ENOENT);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 10, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 8);
 	KUNIT_EXPECT_EQ(test, a->reason[io].count, 8);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 1, 0, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 15);
 	/* The VM view is whole across the move, plus the untracked exit. */
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(v1)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(v1)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 10);
-	vtel_view_host(a);
+	view_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 16);
 	KUNIT_EXPECT_EQ(test, a->t.untracked_exits, 1);
 }
@@ -82,28 +82,28 @@ static void vtel_cg_lifetime(struct kunit *test)
 	vtel_worker_run();
 	vtel_table_counters(&c);
 	KUNIT_EXPECT_EQ(test, c.evicted_vms, 1);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 11, 2, false), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 11, 2, false), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 	KUNIT_EXPECT_EQ(test, a->reason[io].timed, 2);
 	KUNIT_EXPECT_EQ(test, a->reason[io].total_ns, 200);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 10, 1, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 10, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 
 	/* rmdir: the record is released and the id is unknown. */
 	vtel_cg_release(cg_alive_except_11);
 	vtel_table_counters(&c);
 	KUNIT_EXPECT_EQ(test, c.cgroups_released, 1);
-	KUNIT_EXPECT_EQ(test, vtel_view_cg(a, 11, 2, false), -ENOENT);
+	KUNIT_EXPECT_EQ(test, view_cg(a, 11, 2, false), -ENOENT);
 	/* Its parent's rollup keeps it, as cpu.stat does; not its own view. */
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 10, 1, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 10, 1, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 	KUNIT_EXPECT_EQ(test, a->reason[io].total_ns, 200);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 10, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 10, 1, false), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 0);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 1, 0, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 	/* The host total does not lose what the cgroup had. */
-	vtel_view_host(a);
+	view_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 
 	/* Recreated at the same path it is a new id, and starts at zero. */
@@ -113,7 +113,7 @@ static void vtel_cg_lifetime(struct kunit *test)
 	p.ids[2] = 13;
 	vtel_vm_set_cgroup(v1, &p);
 	exit_entry(v1, io, &t, 10, 100);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 13, 2, false), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 13, 2, false), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
 }
 
@@ -139,7 +139,7 @@ static u64 own_exits(struct kunit *test, u64 id)
 {
 	struct vtel_agg *a = test->priv;
 
-	return vtel_view_cg(a, id, 1, false) ? 0 : a->t.exits;
+	return view_cg(a, id, 1, false) ? 0 : a->t.exits;
 }
 
 /* 100 moves between two cgroups reuse two segments; counts stay exact. */
@@ -188,10 +188,10 @@ static void vtel_cg_moves_bounded(struct kunit *test)
 		sum += own_exits(test, 20 + i);
 	KUNIT_EXPECT_EQ(test, sum, 60);
 	KUNIT_EXPECT_GT(test, counters().seg_folds, 0);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 60);
 	KUNIT_EXPECT_EQ(test, a->reason[io].count, 60);
-	KUNIT_ASSERT_EQ(test, vtel_view_cg(a, 1, 0, true), 0);
+	KUNIT_ASSERT_EQ(test, view_cg(a, 1, 0, true), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 60);
 }
 

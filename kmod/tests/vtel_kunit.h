@@ -8,6 +8,8 @@
 #define _VTEL_KUNIT_H
 
 #include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "../vtel_account.h"
@@ -112,6 +114,52 @@ static inline void exit_entry(struct vtel_vcpu *vc, unsigned int reason,
 static inline u32 vm_id_of(struct vtel_vcpu *vc)
 {
 	return vc->vm->id;
+}
+
+/* A view summed sparsely, spread into @a by reason as the tests read it. */
+static inline int view_sel(struct vtel_agg *a, const struct vtel_sel *sel)
+{
+	struct vtel_sum *s = vtel_view_sum(sel, -1);
+	unsigned int i;
+
+	memset(a, 0, sizeof(*a));
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	a->t = s->t;
+	for (i = 0; i < s->n; i++)
+		a->reason[s->row[i].reason] = s->row[i].s;
+	kvfree(s);
+	return 0;
+}
+
+static inline int view_host(struct vtel_agg *a)
+{
+	const struct vtel_sel sel = { .type = VTEL_SEL_HOST };
+
+	return view_sel(a, &sel);
+}
+
+static inline int view_vm(struct vtel_agg *a, u32 vm_id)
+{
+	const struct vtel_sel sel = { .type = VTEL_SEL_VM, .vm_id = vm_id };
+
+	return view_sel(a, &sel);
+}
+
+static inline int view_vcpu(struct vtel_agg *a, u32 vm_id, u32 vcpu_id)
+{
+	const struct vtel_sel sel = { .type = VTEL_SEL_VCPU, .vm_id = vm_id,
+				      .vcpu_id = vcpu_id };
+
+	return view_sel(a, &sel);
+}
+
+static inline int view_cg(struct vtel_agg *a, u64 id, u32 level, bool rollup)
+{
+	const struct vtel_sel sel = { .type = VTEL_SEL_CGROUP, .cg_id = id,
+				      .cg_level = level, .cg_own = !rollup };
+
+	return view_sel(a, &sel);
 }
 
 #endif /* _VTEL_KUNIT_H */

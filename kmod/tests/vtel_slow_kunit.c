@@ -98,7 +98,7 @@ static void vtel_slow_counted(struct kunit *test)
 	exit_entry(vc, npf, &t, 10, 4000);	/* under npf's own */
 	exit_entry(vc, npf, &t, 10, 5001);	/* slow */
 	exit_entry(vc, hlt, &t, 10, 1000000);	/* idle: off */
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(vc)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(vc)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 5);
 	KUNIT_EXPECT_EQ(test, a->t.slow_exits, 2);
 }

@@ -20,7 +20,7 @@ static void vtel_vm_limits_count_untracked(struct kunit *test)
 		exit_entry(vc, io, &t, 1, 1);
 	exit_entry(vcpu(test, 1, 0), io, &t, 1, 1);
 
-	vtel_view_host(a);
+	view_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 7);
 	KUNIT_EXPECT_EQ(test, a->t.untracked_exits, 6);
 	KUNIT_EXPECT_EQ(test, a->reason[io].count, 7);
@@ -54,7 +54,7 @@ static void vtel_vm_retire_evict_keep_host(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.vms_live, 1);
 	KUNIT_EXPECT_EQ(test, c.vms_retired, 1);
 	/* Retired VMs stay queryable. */
-	KUNIT_EXPECT_EQ(test, vtel_view_vm(a, id1), 0);
+	KUNIT_EXPECT_EQ(test, view_vm(a, id1), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
 
 	/* The same struct kvm address again is a new VM. */
@@ -70,11 +70,11 @@ static void vtel_vm_retire_evict_keep_host(struct kunit *test)
 	vtel_table_counters(&c);
 	KUNIT_EXPECT_EQ(test, c.vms_retired, 1);
 	KUNIT_EXPECT_EQ(test, c.evicted_vms, 1);
-	KUNIT_EXPECT_EQ(test, vtel_view_vm(a, id1), -ENOENT);
-	KUNIT_EXPECT_EQ(test, vtel_view_vm(a, id2), 0);
+	KUNIT_EXPECT_EQ(test, view_vm(a, id1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, view_vm(a, id2), 0);
 
 	/* Eviction moves numbers into the host total, it loses none. */
-	vtel_view_host(a);
+	view_host(a);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 4);
 	KUNIT_EXPECT_EQ(test, a->reason[io].count, 4);
 	KUNIT_EXPECT_EQ(test, a->reason[io].timed, 4);
@@ -134,9 +134,9 @@ static void vtel_vm_recycled_vcpu(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, v2->vm_key, KEY(2));
 	exit_entry(v2, io, &t, 1, 1);
 	exit_entry(v2, io, &t, 1, 1);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(v1)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(v1)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 1);
-	KUNIT_ASSERT_EQ(test, vtel_view_vm(a, vm_id_of(v2)), 0);
+	KUNIT_ASSERT_EQ(test, view_vm(a, vm_id_of(v2)), 0);
 	KUNIT_EXPECT_EQ(test, a->t.exits, 2);
 }
 
@@ -165,8 +165,8 @@ static void vtel_vm_evict_by_age(struct kunit *test)
 	vtel_vm_retire(KEY(1));
 	vtel_worker_run();
 	KUNIT_EXPECT_EQ(test, counters().evicted_vms, 1);
-	KUNIT_EXPECT_EQ(test, vtel_view_vm(test->priv, id2), -ENOENT);
-	KUNIT_EXPECT_EQ(test, vtel_view_vm(test->priv, id1), 0);
+	KUNIT_EXPECT_EQ(test, view_vm(test->priv, id2), -ENOENT);
+	KUNIT_EXPECT_EQ(test, view_vm(test->priv, id1), 0);
 }
 
 /* retired_secs * HZ does not wrap in 32 bits. */
