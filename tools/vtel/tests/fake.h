@@ -15,11 +15,15 @@
 
 #include "vtel.h"
 
+#ifndef FAKE_MAX_VMS		/* make fake-prof: more, for FAKE_NVMS */
 #define FAKE_MAX_VMS		8
+#endif
 #define FAKE_MAX_REASONS	8
 #define FAKE_MAX_EVENTS		8
 #define FAKE_MAX_CGROUPS	8
+#ifndef FAKE_QUEUE
 #define FAKE_QUEUE		64
+#endif
 
 struct fake_vm {
 	uint32_t id, pid, vcpus;
