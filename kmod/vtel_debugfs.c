@@ -87,6 +87,7 @@ static void vtel_seq_split(struct seq_file *m, u64 guest_ns, u64 handling_ns,
 
 static void vtel_seq_exits(struct seq_file *m, const struct vtel_sum *a)
 {
+	static const unsigned int pct[] = { 5000, 9900 };
 	u16 order[VTEL_MAX_REASONS];
 	unsigned int i, n = vtel_view_order(a, order);
 	struct vtel_times tm;
@@ -95,13 +96,13 @@ static void vtel_seq_exits(struct seq_file *m, const struct vtel_sum *a)
 		 VTEL_SPLIT_COLS "\n");
 	for (i = 0; i < n; i++) {
 		const struct vtel_stats *s = &a->row[order[i]].s;
+		u64 pv[ARRAY_SIZE(pct)];
 
+		vtel_stats_percentiles(s, pct, pv, ARRAY_SIZE(pct));
 		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu",
 			   vtel_reason_name(a->row[order[i]].reason),
 			   s->count, s->total_ns,
-			   s->timed ? s->min_ns : 0, s->max_ns,
-			   vtel_stats_percentile(s, 5000),
-			   vtel_stats_percentile(s, 9900));
+			   s->timed ? s->min_ns : 0, s->max_ns, pv[0], pv[1]);
 		vtel_seq_split(m, 0, s->total_ns, &s->split, &tm);
 		seq_putc(m, '\n');
 	}

@@ -768,6 +768,7 @@ static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
 	static const unsigned int pct[] = { 5000, 9000, 9900, 9990 };
 	static const int pct_attr[] = { VTEL_A_P50_NS, VTEL_A_P90_NS,
 					VTEL_A_P99_NS, VTEL_A_P999_NS };
+	u64 pv[ARRAY_SIZE(pct)];
 	struct vtel_times tm;
 	unsigned int i;
 
@@ -786,10 +787,9 @@ static int vtel_put_reason(struct sk_buff *skb, unsigned int r,
 	    nla_put_u64_64bit(skb, VTEL_A_UNBINNED, s->unbinned, VTEL_A_PAD) ||
 	    vtel_put_split(skb, &tm))
 		return -EMSGSIZE;
+	vtel_stats_percentiles(s, pct, pv, ARRAY_SIZE(pct));
 	for (i = 0; i < ARRAY_SIZE(pct); i++)
-		if (nla_put_u64_64bit(skb, pct_attr[i],
-				      vtel_stats_percentile(s, pct[i]),
-				      VTEL_A_PAD))
+		if (nla_put_u64_64bit(skb, pct_attr[i], pv[i], VTEL_A_PAD))
 			return -EMSGSIZE;
 	return hist ? vtel_put_hist(skb, s) : 0;
 }

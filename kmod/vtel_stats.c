@@ -119,7 +119,7 @@ void vtel_stats_add_slot(struct vtel_stats *dst, const struct vtel_slot *s,
 			 const struct vtel_hist *h)
 {
 	u64 timed = READ_ONCE(s->timed), binned = 0;
-	unsigned int b;
+	unsigned int b, i;
 
 	if (timed)
 		vtel_minmax_merge(&dst->min_ns, &dst->max_ns, dst->timed,
@@ -129,10 +129,22 @@ void vtel_stats_add_slot(struct vtel_stats *dst, const struct vtel_slot *s,
 	dst->total_ns += READ_ONCE(s->total_ns);
 	vtel_split_add(&dst->split, &s->split);
 	if (h) {
+		/* vtel_hist_get() of every bucket: the carries looked up once. */
 		for (b = 0; b < VTEL_HIST_BUCKETS; b++) {
-			u64 v = vtel_hist_get(h, b);
+			u64 v = READ_ONCE(h->b[b]);
 
 			dst->hist[b] += v;
+			binned += v;
+		}
+		for (i = 0; i < VTEL_HIST_CARRIES; i++) {
+			/* Pairs with the release in vtel_hist_carry(). */
+			unsigned int b1 = smp_load_acquire(&h->carry[i].b1);
+			u64 v;
+
+			if (!b1 || b1 > VTEL_HIST_BUCKETS)
+				continue;
+			v = (u64)READ_ONCE(h->carry[i].hi) << 32;
+			dst->hist[b1 - 1] += v;
 			binned += v;
 		}
 	}
@@ -191,34 +203,46 @@ void vtel_stats_merge(struct vtel_stats *dst, const struct vtel_stats *src)
  * to [min_ns, max_ns]. per10k above 10000 means 10000. With
  * n = q * 10000 + r the rank is per10k * q + ceil(per10k * r / 10000):
  * neither term can overflow. 0 when no sample is in a bucket.
+ *
+ * One walk of the buckets for all @nr of @per10k, which must not
+ * decrease: each rank's bucket is at or after the previous one's.
  */
-u64 vtel_stats_percentile(const struct vtel_stats *s, unsigned int per10k)
+void vtel_stats_percentiles(const struct vtel_stats *s,
+			    const unsigned int *per10k, u64 *out,
+			    unsigned int nr)
 {
-	u64 n = 0, rank, cum = 0, v = s->max_ns;
-	unsigned int b;
+	u64 n = 0, rank, cum, v;
+	unsigned int b, i, p;
 	u32 r;
 
 	for (b = 0; b < VTEL_HIST_BUCKETS; b++)
 		n += s->hist[b];
-	if (!s->timed || !n)
-		return 0;
-
-	per10k = min(per10k, 10000U);
-	rank = div_u64_rem(n, 10000, &r) * per10k;
-	rank += DIV_ROUND_UP(per10k * r, 10000);
-
-	for (b = 0; b < VTEL_HIST_BUCKETS; b++) {
-		cum += s->hist[b];
-		if (cum >= rank) {
-			v = vtel_hist_bucket_le(b);
-			break;
+	b = 0;
+	cum = s->hist[0];
+	for (i = 0; i < nr; i++) {
+		if (!s->timed || !n) {
+			out[i] = 0;
+			continue;
 		}
+		p = min(per10k[i], 10000U);
+		rank = div_u64_rem(n, 10000, &r) * p;
+		rank += DIV_ROUND_UP(p * r, 10000);
+		while (cum < rank && b < VTEL_HIST_LAST)
+			cum += s->hist[++b];
+		v = cum >= rank ? vtel_hist_bucket_le(b) : s->max_ns;
+		if (v > s->max_ns)
+			v = s->max_ns;
+		if (v < s->min_ns)
+			v = s->min_ns;
+		out[i] = v;
 	}
+}
 
-	if (v > s->max_ns)
-		v = s->max_ns;
-	if (v < s->min_ns)
-		v = s->min_ns;
+u64 vtel_stats_percentile(const struct vtel_stats *s, unsigned int per10k)
+{
+	u64 v;
+
+	vtel_stats_percentiles(s, &per10k, &v, 1);
 	return v;
 }
 

@@ -115,6 +115,9 @@ void vtel_slot_add(struct vtel_slot *dst, struct vtel_hist *dh,
 		   const struct vtel_slot *src, const struct vtel_hist *sh);
 void vtel_stats_merge(struct vtel_stats *dst, const struct vtel_stats *src);
 u64 vtel_stats_percentile(const struct vtel_stats *s, unsigned int per10k);
+void vtel_stats_percentiles(const struct vtel_stats *s,
+			    const unsigned int *per10k, u64 *out,
+			    unsigned int nr);
 u32 vtel_overhead_ppm(u64 handling_ns, u64 guest_ns);
 u32 vtel_share_ppm(u64 part_ns, u64 handling_ns, u64 guest_ns);
 

@@ -395,6 +395,39 @@ static void vtel_stats_test_pct_rank_rounding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pct(f, 5000), 21ULL);	/* le of [20, 21] */
 }
 
+/* Several percentiles in one walk: each as if asked for alone. */
+static void vtel_stats_test_pct_many(struct kunit *test)
+{
+	static const unsigned int per10k[] = { 0, 1, 5000, 5000, 9000, 9900,
+					       9990, 9999, 10000, 20000 };
+	struct fx *f = fx_new(test);
+	u64 out[ARRAY_SIZE(per10k)];
+	unsigned int i;
+
+	time_n(f, 3, 10);
+	time_n(f, 700, 980);
+	time_n(f, 90000, 9);
+	time_n(f, 1ULL << 36, 1);
+	/* A bucket past 2^32 (its carry) and one 0 ns sample. */
+	f->h.b[vtel_hist_bucket(700)] = U32_MAX;
+	vtel_slot_time(&f->s, &f->h, 700);
+	vtel_slot_time(&f->s, &f->h, 0);
+	vtel_stats_percentiles(view(f), per10k, out, ARRAY_SIZE(per10k));
+	for (i = 0; i < ARRAY_SIZE(per10k); i++)
+		KUNIT_EXPECT_EQ_MSG(test, out[i],
+				    vtel_stats_percentile(&f->v, per10k[i]),
+				    "per10k %u", per10k[i]);
+	KUNIT_EXPECT_EQ(test, out[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, out[2], vtel_hist_bucket_le(vtel_hist_bucket(700)));
+	KUNIT_EXPECT_EQ(test, out[9], 1ULL << 36);
+	KUNIT_EXPECT_EQ(test, f->v.hist[vtel_hist_bucket(700)], 1ULL << 32);
+
+	fx_clear(f);
+	vtel_stats_percentiles(view(f), per10k, out, ARRAY_SIZE(per10k));
+	for (i = 0; i < ARRAY_SIZE(per10k); i++)
+		KUNIT_EXPECT_EQ(test, out[i], 0ULL);
+}
+
 /* Hand-built histograms with counts where per10k * n overflows. */
 static void vtel_stats_test_pct_huge(struct kunit *test)
 {
@@ -656,6 +689,7 @@ static struct kunit_case vtel_stats_cases[] = {
 	KUNIT_CASE(vtel_stats_test_pct_one_bucket),
 	KUNIT_CASE(vtel_stats_test_pct_rank_rounding),
 	KUNIT_CASE(vtel_stats_test_pct_huge),
+	KUNIT_CASE(vtel_stats_test_pct_many),
 	KUNIT_CASE(vtel_stats_test_merge),
 	KUNIT_CASE(vtel_stats_test_slot_add),
 	KUNIT_CASE(vtel_stats_test_aggregate),
