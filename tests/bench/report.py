@@ -167,6 +167,9 @@ def main():
                 if a in dump and b in dump:
                     out.append(f"{b.split('-')[0]}: {fmt((dump[b] - dump[a]) / 1000)} "
                                f"{unit} per added VM\n")
+            for x in (kv(l) for l in lines if l.startswith("bench-scale ")):
+                out.append(f"cgroups: {x['missed']} of the first {x['cgroups']} "
+                           f"moves found no record within 2 s\n")
             if 1 in cg:
                 for n in sorted(cg):
                     if n > 1:
