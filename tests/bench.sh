@@ -47,13 +47,12 @@ else
 	tar -cf "$TAR" -T /dev/null
 fi
 
-# virtio_blk and what it needs that the kernel lacks, in load order.
+# virtio_blk and what it needs that the kernel lacks, in load order
+# (on 6.1 virtio needs virtio_ring; on 6.12 only virtio_blk is a module).
 virtio_mods() {
-	local dep=/lib/modules/$1/modules.dep m
-	for m in virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev \
-		virtio_pci virtio_blk; do
-		grep -oE "^[^:]*/$m\.ko(\.xz)?:" "$dep" | tr -d :
-	done
+	for m in virtio_pci virtio_blk; do
+		/sbin/modprobe -S "$1" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
 }
 
 logs=()
@@ -65,8 +64,8 @@ for k in "$@"; do
 	for f in $(virtio_mods "$K"); do
 		b=$(basename "$f" .xz)
 		case $f in
-		*.xz) xz -dc "/lib/modules/$K/$f" >"$OUT/$K/mods/$b" ;;
-		*) cp "/lib/modules/$K/$f" "$OUT/$K/mods/$b" ;;
+		*.xz) xz -dc "$f" >"$OUT/$K/mods/$b" ;;
+		*) cp "$f" "$OUT/$K/mods/$b" ;;
 		esac
 		vmods="$vmods $OUT/$K/mods/$b"
 	done
