@@ -79,7 +79,11 @@ struct vtel_seg {
  */
 #define VTEL_DETAIL_L2		BIT_ULL(59)
 
-/* A vCPU: the probes' state and its segments. */
+/*
+ * A vCPU: the probes' state and its segments. One allocation holds the
+ * record, its first segment and its port/page rows: 16 KiB at the default
+ * max_addrs (vtel_table.c). The first segment is never a seg_pool record.
+ */
 struct vtel_vcpu {
 	const void *key;		/* struct kvm_vcpu * */
 	const void *vm_key;		/* struct kvm *, for the cache check */
@@ -105,6 +109,7 @@ struct vtel_vcpu {
 	struct hlist_node hnode;	/* vtel_table.vcpu_hash, live only */
 	struct list_head vm_node;	/* vtel_vm.vcpus */
 	struct list_head free_node;
+	struct vtel_seg first;		/* its first segment (vtel_vm.c) */
 	struct vtel_addrs addrs;	/* lim.max_addrs rows: last */
 };
 

@@ -33,6 +33,7 @@
 /* Set by the exit probe on an MMIO key that the next entry must confirm. */
 #define VTEL_ADDR_TENTATIVE	BIT_ULL(60)
 #define VTEL_ADDRS_MAX		64	/* largest vtel_addr_max */
+#define VTEL_ADDRS_DEFAULT	8	/* max_addrs unless given */
 #define VTEL_ADDR_VIEW_MAX	64	/* rows of a summed view */
 
 /* Key kinds: enum vtel_addr_kind_value (uapi) */

@@ -24,7 +24,7 @@ MODULE_PARM_DESC(max_vcpus, "vCPU records, live and retired (default 1024)");
 static unsigned int max_segments = 2048;
 module_param(max_segments, uint, 0444);
 MODULE_PARM_DESC(max_segments,
-		 "vCPU-in-a-cgroup statistics records, at least max_vcpus (default 2048)");
+		 "vCPU-in-a-cgroup statistics records, each vCPU's first (in its record) included, at least max_vcpus + 1 (default 2048)");
 
 static unsigned int max_cgroups = 256;
 module_param(max_cgroups, uint, 0444);
@@ -48,7 +48,7 @@ static unsigned int spare_vms = 8;
 module_param(spare_vms, uint, 0444);
 MODULE_PARM_DESC(spare_vms, "VM records kept allocated for new VMs (default 8)");
 
-static unsigned int max_addrs = 8;
+static unsigned int max_addrs = VTEL_ADDRS_DEFAULT;
 module_param(max_addrs, uint, 0444);
 MODULE_PARM_DESC(max_addrs,
 		 "Ports and MMIO pages kept per vCPU, the most frequent, 0..64; the rest count as other (default 8)");

@@ -4,9 +4,11 @@
  * and the request for maintenance: vtel_table_kick() and a periodic tick
  * run the function the worker gave vtel_table_init().
  */
+#include <linux/build_bug.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -46,6 +48,16 @@ void vtel_table_counters(struct vtel_counters *c)
 	*c = vtel_table.cnt;
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 }
+
+/*
+ * A vCPU record with @rows port/page rows. It holds the vCPU's first
+ * segment, so that a tracked vCPU is one 16 KiB kmalloc object at the
+ * default max_addrs (issue 13); up to 11 rows fit, a larger max_addrs
+ * makes it 32 KiB (summary's mem_vcpu_record says so).
+ */
+#define VTEL_VCPU_SIZE(rows) \
+	(sizeof(struct vtel_vcpu) + (rows) * sizeof(struct vtel_addr_ent))
+static_assert(VTEL_VCPU_SIZE(VTEL_ADDRS_DEFAULT) <= SZ_16K);
 
 /* A record as kvzalloc() allocates it: rounded up to its slab or pages. */
 static size_t vtel_alloc_size(size_t size)
@@ -180,7 +192,8 @@ int vtel_table_init(const struct vtel_limits *lim, work_func_t maintain)
 	*l = *lim;
 	l->max_vms = max(l->max_vms, 1U);
 	l->max_vcpus = max(l->max_vcpus, 1U);
-	l->max_segs = max(l->max_segs, l->max_vcpus);
+	/* Each vCPU record holds one segment: the pool has the rest, >= 1. */
+	l->max_segs = max(l->max_segs, l->max_vcpus + 1);
 	l->max_cgroups = max(l->max_cgroups, 1U);
 	l->spare_vms = clamp(l->spare_vms, 1U, l->max_vms);
 	l->spare_vcpus = clamp(l->spare_vcpus, 1U, l->max_vcpus);
@@ -198,13 +211,12 @@ int vtel_table_init(const struct vtel_limits *lim, work_func_t maintain)
 	vtel_pool_init(&t->vm_pool, sizeof(struct vtel_vm),
 		       offsetof(struct vtel_vm, free_node), vtel_vm_ctor,
 		       l->spare_vms, l->max_vms, &t->lock);
-	vtel_pool_init(&t->vcpu_pool,
-		       struct_size_t(struct vtel_vcpu, addrs.e, l->max_addrs),
+	vtel_pool_init(&t->vcpu_pool, VTEL_VCPU_SIZE(l->max_addrs),
 		       offsetof(struct vtel_vcpu, free_node), vtel_vcpu_ctor,
 		       l->spare_vcpus, l->max_vcpus, &t->lock);
 	vtel_pool_init(&t->seg_pool, sizeof(struct vtel_seg),
 		       offsetof(struct vtel_seg, free_node), NULL,
-		       l->spare_vcpus, l->max_segs, &t->lock);
+		       l->spare_vcpus, l->max_segs - l->max_vcpus, &t->lock);
 	vtel_pool_init(&t->cg_pool, sizeof(struct vtel_cg),
 		       offsetof(struct vtel_cg, free_node), vtel_cg_ctor,
 		       l->spare_cgroups, l->max_cgroups, &t->lock);

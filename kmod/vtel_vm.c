@@ -237,7 +237,7 @@ notrace struct vtel_vcpu *vtel_vm_lookup_vcpu(const void *vcpu_key, const void *
 	vtel_table.cnt.vcpus++;
 	vtel_table.cnt.generation++;
 out:
-	kick = vc && (vtel_table_pools_low() || !vc->seg);
+	kick = vc && vtel_table_pools_low();
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 	if (stale) {
 		vtel_cache_forget(stale);
@@ -248,6 +248,17 @@ out:
 	else if (kick && !vtel_table_kick_pending())
 		vtel_table_kick();
 	return vc;
+}
+
+/*
+ * Is @seg the segment in @vc's own record? It is never a seg_pool record:
+ * it is neither freed nor forgotten, and a fold keeps it (the elsewhere
+ * segment if need be).
+ */
+static inline bool vtel_vm_seg_first(const struct vtel_vcpu *vc,
+				     const struct vtel_seg *seg)
+{
+	return seg == &vc->first;
 }
 
 /* The segment of @vc for cgroup @id, if any; under RCU or the lock. */
@@ -273,6 +284,9 @@ bool notrace vtel_vm_cgroup_wanted(const struct vtel_vcpu *vc, u64 id)
 	const struct vtel_seg *seg = READ_ONCE(vc->seg);
 	bool reuse;
 
+	/* The first cgroup: the segment in the record is free. */
+	if (!seg)
+		return true;
 	/* Its own segment, which found no cgroup record: retry. */
 	if (seg && seg->cg_id == id)
 		return vtel_pool_has_free(&vtel_table.cg_pool);
@@ -305,9 +319,11 @@ void notrace vtel_vm_addr_reset(struct vtel_vcpu *vc, u32 gen)
 /*
  * Count the exits of @vc, whose thread is in cgroup @p, in its segment
  * for @p: the one it had there before, or a new one. Exits so far stay
- * with the old segment. If none can be had the old one keeps counting
- * (cgroup_stale_exits). A segment whose cgroup found no record gets one
- * as soon as one is free. Called when vtel_vm_cgroup_wanted() said so.
+ * with the old segment. The first cgroup takes the segment in the
+ * vCPU's record, later ones the pool's. If none can be had the old one
+ * keeps counting (cgroup_stale_exits). A segment whose cgroup found no
+ * record gets one as soon as one is free. Called when
+ * vtel_vm_cgroup_wanted() said so.
  */
 void notrace vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path *p)
 {
@@ -317,7 +333,9 @@ void notrace vtel_vm_set_cgroup(struct vtel_vcpu *vc, const struct vtel_cg_path 
 
 	raw_spin_lock_irqsave(&vtel_table.lock, flags);
 	seg = vtel_vm_seg_of(vc, p->id);
-	if (!seg && vc->nr_segs < VTEL_VCPU_SEGS) {
+	if (!seg && !vc->seg) {
+		seg = &vc->first;
+	} else if (!seg && vc->nr_segs < VTEL_VCPU_SEGS) {
 		seg = vtel_pool_get(&vtel_table.seg_pool);
 		if (!seg)
 			vtel_table.cnt.seg_drops++;
@@ -370,13 +388,16 @@ void notrace vtel_vm_count_stale(struct vtel_pcpu *pc, const struct vtel_vcpu *v
  * Worker: a vCPU at VTEL_VCPU_SEGS segments folds its oldest into its
  * "elsewhere" segment (cg_id 0, never current), after adding it to its
  * cgroup's departed total: the VM and the cgroup views keep every exit.
- * The first fold turns the oldest into that segment.
+ * The first fold turns the oldest into that segment. The segment in the
+ * vCPU's record is never freed: when it is the oldest, the elsewhere
+ * segment folds into it instead and is freed, and it becomes that segment.
  */
 static bool vtel_vm_fold_one(struct vtel_vcpu *vc, struct list_head *freed)
 {
 	struct vtel_seg *seg, *oldest = NULL, *rest = NULL;
 	struct vtel_cg *cg;
 	unsigned long flags;
+	bool swap;
 
 	raw_spin_lock_irqsave(&vtel_table.lock, flags);
 	list_for_each_entry(seg, &vc->segs, vcpu_node) {
@@ -390,6 +411,9 @@ static bool vtel_vm_fold_one(struct vtel_vcpu *vc, struct list_head *freed)
 		if (oldest->cg)
 			list_del_rcu(&oldest->cg_node);
 	}
+	swap = oldest && rest && vtel_vm_seg_first(vc, oldest);
+	if (swap)
+		list_del_rcu(&rest->vcpu_node);
 	raw_spin_unlock_irqrestore(&vtel_table.lock, flags);
 	if (!oldest)
 		return false;
@@ -397,15 +421,18 @@ static bool vtel_vm_fold_one(struct vtel_vcpu *vc, struct list_head *freed)
 	cg = oldest->cg;
 	if (cg)
 		vtel_seg_fold(&cg->departed, oldest);
-	if (rest)
+	if (swap)
+		vtel_seg_fold(oldest, rest);
+	else if (rest)
 		vtel_seg_fold(rest, oldest);
 	raw_spin_lock_irqsave(&vtel_table.lock, flags);
 	if (rest) {
 		vc->nr_segs--;
 		vtel_table.cnt.segs--;
 		vtel_pool_forget(&vtel_table.seg_pool, 1);
-		list_add(&oldest->free_node, freed);
-	} else {
+		list_add(swap ? &rest->free_node : &oldest->free_node, freed);
+	}
+	if (!rest || swap) {
 		oldest->cg = NULL;
 		oldest->cg_id = 0;
 		/* Re-linked below: no reader may still be on its old place. */
@@ -633,7 +660,8 @@ void vtel_vm_unlink(struct vtel_vm *vm)
 		list_for_each_entry(seg, &vc->segs, vcpu_node) {
 			if (seg->cg)
 				list_del_rcu(&seg->cg_node);
-			vtel_pool_forget(&vtel_table.seg_pool, 1);
+			if (!vtel_vm_seg_first(vc, seg))
+				vtel_pool_forget(&vtel_table.seg_pool, 1);
 			vtel_table.cnt.segs--;
 		}
 	}
@@ -653,7 +681,8 @@ void vtel_vm_free(struct vtel_vm *vm)
 
 	list_for_each_entry_safe(vc, tvc, &vm->vcpus, vm_node) {
 		list_for_each_entry_safe(seg, tseg, &vc->segs, vcpu_node)
-			vtel_pool_free(seg);
+			if (!vtel_vm_seg_first(vc, seg))
+				vtel_pool_free(seg);
 		vtel_pool_free(vc);
 	}
 	vtel_pool_free(vm);

@@ -242,7 +242,7 @@ static void vtel_cg_retry_after_empty_pool(struct kunit *test)
 static void vtel_cg_stale_only_when_elsewhere(struct kunit *test)
 {
 	static const struct vtel_limits lim = {
-		.max_vms = 4, .max_vcpus = 4, .max_segs = 4, .max_cgroups = 4,
+		.max_vms = 4, .max_vcpus = 4, .max_segs = 8, .max_cgroups = 4,
 		.spare_vms = 4, .spare_vcpus = 1, .spare_cgroups = 4,
 		.retired_vms = 4,
 	};
@@ -253,19 +253,22 @@ static void vtel_cg_stale_only_when_elsewhere(struct kunit *test)
 	vtel_kunit_limits(test, &lim);
 	vc = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
 	KUNIT_ASSERT_NOT_NULL(test, vc);
+	/* The record's own segment, then the pool's only spare one. */
 	move(vc, 40);
+	exit_entry(vc, io, &t, 1, 1);
+	move(vc, 41);
 	exit_entry(vc, io, &t, 1, 1);
 	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 0);
 	/* spare 1: no segment is free until the worker runs. */
-	move(vc, 41);
+	move(vc, 42);
 	exit_entry(vc, io, &t, 1, 1);
 	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 1);
-	KUNIT_EXPECT_EQ(test, own_exits(test, 40), 2);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 41), 2);
 	vtel_worker_run();
-	move(vc, 41);
+	move(vc, 42);
 	exit_entry(vc, io, &t, 1, 1);
 	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 1);
-	KUNIT_EXPECT_EQ(test, own_exits(test, 41), 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 42), 1);
 }
 
 static struct kunit_case vtel_cg_cases[] = {
