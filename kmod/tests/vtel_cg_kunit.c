@@ -271,11 +271,159 @@ static void vtel_cg_stale_only_when_elsewhere(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, own_exits(test, 42), 1);
 }
 
+/*
+ * The segments of @vc, its only vCPU's: the one in its record among them,
+ * every other one from the pool, and the counters exact.
+ */
+static void expect_segs(struct kunit *test, struct vtel_vcpu *vc)
+{
+	const struct vtel_pool *sp = &vtel_table.seg_pool;
+	struct vtel_seg *seg;
+	bool first = false;
+	u32 n = 0;
+
+	list_for_each_entry(seg, &vc->segs, vcpu_node) {
+		first |= seg == &vc->first;
+		n++;
+	}
+	KUNIT_EXPECT_TRUE(test, first);
+	KUNIT_EXPECT_EQ(test, n, vc->nr_segs);
+	KUNIT_EXPECT_EQ(test, counters().segs, vc->nr_segs);
+	KUNIT_EXPECT_EQ(test, sp->records - sp->nr_free, vc->nr_segs - 1);
+}
+
+/* A vCPU's first cgroup takes the segment in its record, not the pool's. */
+static void vtel_cg_first_segment_in_record(struct kunit *test)
+{
+	static const struct vtel_limits lim = {
+		.max_vms = 4, .max_vcpus = 4, .max_segs = 5, .max_cgroups = 4,
+		.spare_vms = 4, .spare_vcpus = 2, .spare_cgroups = 4,
+		.retired_vms = 4,
+	};
+	unsigned int io = vtel_svm_reason(0x7b);
+	const struct vtel_pool *sp = &vtel_table.seg_pool;
+	struct vtel_vcpu *v1, *v2;
+	u64 t = 1;
+
+	vtel_kunit_limits(test, &lim);
+	KUNIT_ASSERT_EQ(test, sp->max, 1);
+	KUNIT_ASSERT_EQ(test, sp->nr_free, 1);
+	v1 = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v1);
+	move(v1, 20);
+	exit_entry(v1, io, &t, 1, 1);
+	KUNIT_EXPECT_PTR_EQ(test, v1->seg, &v1->first);
+	KUNIT_EXPECT_EQ(test, sp->nr_free, 1);
+	expect_segs(test, v1);
+	/* A move takes the pool's only segment. */
+	move(v1, 21);
+	exit_entry(v1, io, &t, 1, 1);
+	KUNIT_EXPECT_PTR_NE(test, v1->seg, &v1->first);
+	KUNIT_EXPECT_EQ(test, sp->nr_free, 0);
+	expect_segs(test, v1);
+	/* The pool is exhausted: a new vCPU still has its first segment. */
+	v2 = vtel_vcpu_get(pcpu(), KEY(201), KEY(2), 0);
+	KUNIT_ASSERT_NOT_NULL(test, v2);
+	move(v2, 30);
+	exit_entry(v2, io, &t, 1, 1);
+	KUNIT_EXPECT_PTR_EQ(test, v2->seg, &v2->first);
+	KUNIT_EXPECT_EQ(test, counters().segs, 3);
+	KUNIT_EXPECT_EQ(test, counters().seg_drops, 0);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 20), 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 21), 1);
+	KUNIT_EXPECT_EQ(test, own_exits(test, 30), 1);
+	KUNIT_EXPECT_EQ(test, pcpu()->cg_stale_exits, 0);
+}
+
+/* Moves @vc to @id with one exit there, then lets the worker fold. */
+static void move_exit_fold(struct vtel_vcpu *vc, u64 id, u64 *t)
+{
+	move(vc, id);
+	exit_entry(vc, vtel_svm_reason(0x7b), t, 1, 1);
+	vtel_worker_run();
+}
+
+/*
+ * Through 16 cgroups the record's segment is folded, never freed: first
+ * with no elsewhere segment yet (it becomes that one, here the second is
+ * folded as the first is current), then as the oldest next to an
+ * elsewhere segment (that one folds into it). Evicted, every segment is
+ * given back and the cgroup views keep every exit.
+ */
+static void vtel_cg_first_segment_folds(struct kunit *test)
+{
+	static const struct vtel_limits lim = {
+		.max_vms = 4, .max_vcpus = 4, .max_segs = 64, .max_cgroups = 32,
+		.spare_vms = 4, .spare_vcpus = 16, .spare_cgroups = 32,
+		.retired_vms = 0,
+	};
+	const struct vtel_pool *sp = &vtel_table.seg_pool;
+	struct vtel_agg *a = test->priv;
+	struct vtel_vcpu *vc;
+	u64 t = 1, sum = 0;
+	u32 id;
+	int i;
+
+	vtel_kunit_limits(test, &lim);
+	vc = vtel_vcpu_get(pcpu(), KEY(101), KEY(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, vc);
+	for (i = 20; i < 28; i++) {
+		move_exit_fold(vc, i, &t);
+		expect_segs(test, vc);
+	}
+	KUNIT_EXPECT_EQ(test, vc->nr_segs, VTEL_VCPU_SEGS);
+	KUNIT_EXPECT_EQ(test, counters().seg_folds, 0);
+	/* Back to the first cgroup, then a ninth: 21 and 22 fold. */
+	move_exit_fold(vc, 20, &t);
+	KUNIT_EXPECT_PTR_EQ(test, vc->seg, &vc->first);
+	move_exit_fold(vc, 28, &t);
+	KUNIT_EXPECT_EQ(test, counters().seg_folds, 2);
+	KUNIT_EXPECT_EQ(test, vc->first.cg_id, 20);
+	expect_segs(test, vc);
+	/* Now 20, the record's own, is the oldest: it becomes elsewhere. */
+	move_exit_fold(vc, 28, &t);
+	move_exit_fold(vc, 29, &t);
+	KUNIT_EXPECT_EQ(test, counters().seg_folds, 3);
+	KUNIT_EXPECT_EQ(test, vc->first.cg_id, 0);
+	KUNIT_EXPECT_PTR_EQ(test, vc->first.cg, NULL);
+	expect_segs(test, vc);
+	for (i = 29; i < 36; i++) {
+		move_exit_fold(vc, i, &t);
+		move_exit_fold(vc, i, &t);
+		KUNIT_EXPECT_LE(test, vc->nr_segs, VTEL_VCPU_SEGS);
+		expect_segs(test, vc);
+	}
+	KUNIT_EXPECT_EQ(test, vc->first.cg_id, 0);
+	KUNIT_EXPECT_EQ(test, counters().seg_drops, 0);
+	for (i = 20; i < 36; i++)
+		sum += own_exits(test, i);
+	/* 26 exits, the stale ones counted where the thread had been. */
+	KUNIT_EXPECT_EQ(test, sum, 26);
+	id = vm_id_of(vc);
+	KUNIT_ASSERT_EQ(test, view_vm(a, id), 0);
+	KUNIT_EXPECT_EQ(test, a->t.exits, 26);
+	/* Evicted: no segment left, the pool's given back. */
+	vtel_vm_retire(KEY(1));
+	vtel_worker_run();
+	KUNIT_EXPECT_EQ(test, counters().evicted_vms, 1);
+	KUNIT_EXPECT_EQ(test, counters().segs, 0);
+	KUNIT_EXPECT_EQ(test, sp->records - sp->nr_free, 0);
+	KUNIT_EXPECT_EQ(test, vtel_table.vcpu_pool.records -
+			      vtel_table.vcpu_pool.nr_free, 0);
+	KUNIT_EXPECT_EQ(test, view_vm(a, id), -ENOENT);
+	sum = 0;
+	for (i = 20; i < 36; i++)
+		sum += own_exits(test, i);
+	KUNIT_EXPECT_EQ(test, sum, 26);
+}
+
 static struct kunit_case vtel_cg_cases[] = {
 	KUNIT_CASE(vtel_cg_moves_reuse_segments),
 	KUNIT_CASE(vtel_cg_moves_bounded),
 	KUNIT_CASE(vtel_cg_retry_after_empty_pool),
 	KUNIT_CASE(vtel_cg_stale_only_when_elsewhere),
+	KUNIT_CASE(vtel_cg_first_segment_in_record),
+	KUNIT_CASE(vtel_cg_first_segment_folds),
 	KUNIT_CASE(vtel_cg_move_splits),
 	KUNIT_CASE(vtel_cg_lifetime),
 	{}
