@@ -139,12 +139,12 @@ def main():
         if mem:
             m = mem[-1]
             out.append(f"(d) memory as the module accounts it ({m['cpus']} CPUs): "
-                       f"VM record {m['mem_vm_record']} B, vCPU record "
-                       f"{m['mem_vcpu_record']} B, segment {m['mem_seg_record']} B, "
+                       f"VM record {m['mem_vm_record']} B, vCPU record with "
+                       f"its first segment {m['mem_vcpu_record']} B, segment "
+                       f"of a further cgroup {m['mem_seg_record']} B, "
                        f"cgroup record {m['mem_cg_record']} B, per CPU "
                        f"{m['mem_pcpu']} B, fixed {m['mem_fixed']} B; a tracked "
-                       f"vCPU (record + segment) "
-                       f"{int(m['mem_vcpu_record']) + int(m['mem_seg_record'])} B\n")
+                       f"vCPU {m['mem_vcpu_record']} B\n")
             rows = []
             for x in mem:
                 rows.append([x["at"], x.get("vms_live", ""), x.get("vms_retired", ""),

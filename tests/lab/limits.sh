@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# In-guest: vtel at its limits (issue 7, defects 1, 2, 3, 5, 6, 9). The
-# oracles are KVM's per-vCPU statistics and the guest's work (vtel-testvmm),
-# /proc/<pid>/stat CPU times, cgroup inodes and the insmod parameters.
+# In-guest: vtel at its limits (issue 7, defects 1, 2, 3, 5, 6, 9) and its
+# memory per tracked vCPU (issue 13). The oracles are KVM's per-vCPU
+# statistics and the guest's work (vtel-testvmm), /proc/<pid>/stat CPU
+# times, cgroup inodes and the insmod parameters.
 # Extras: the static vtel CLI.
 . /lab/lib.sh
 cd /tmp
@@ -186,6 +187,36 @@ t_eq lim-kprobe-disabled-reported "$(sval destroy_probe_disabled)" 1
 p2=$(field pid <k2.out)
 t_eq lim-kprobe-second-vm-own-record "$(awk -v p="$p2" '$1 !~ /^#/ && $2 == p { print $6 }' $DBG/vms)" "$(sumf exits <k2.out)"
 echo 1 >/sys/kernel/debug/kprobes/enabled
+
+# ---- issue 13: a tracked vCPU is one 16 KiB object -------------------------
+# mem_total from the records in use, each pool refilled to 2 spare: the
+# first segment of a vCPU is in its record, later ones are the pool's.
+mem_want() {
+	_cpus=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
+	echo $(( $(sval mem_pcpu) * _cpus + $(sval mem_fixed) +
+		(2 + $(sval vms_live) + $(sval vms_retired)) * $(sval mem_vm_record) +
+		(2 + $(sval vcpus)) * $(sval mem_vcpu_record) +
+		(2 + $(sval segments) - $(sval vcpus)) * $(sval mem_seg_record) +
+		(2 + $(sval cgroups)) * $(sval mem_cg_record) ))
+}
+reload spare_vms=2 spare_vcpus=2 spare_cgroups=2
+t_eq lim-mem-total-idle "$(sval mem_total)" "$(mem_want)"
+m0=$(sval mem_total) c0=$(sval cgroups)
+vmm me.out --io 100
+sleep 0.5
+t_eq lim-mem-one-vcpu "$(sval vcpus)" 1
+t_eq lim-mem-one-segment "$(sval segments)" 1
+t_eq lim-mem-total-one-vcpu "$(sval mem_total)" "$(mem_want)"
+# What the VM added, less its VM and cgroup records: its tracked vCPU.
+vcpu_b=$(( $(sval mem_total) - m0 - $(sval mem_vm_record) - ($(sval cgroups) - c0) * $(sval mem_cg_record) ))
+say "memory: a tracked vCPU $vcpu_b B (vCPU record with its first segment $(sval mem_vcpu_record) B, segment $(sval mem_seg_record) B), total $(sval mem_total) B"
+t_le lim-mem-tracked-vcpu-16k "$vcpu_b" 16384
+t_eq lim-mem-tracked-vcpu-one-record "$vcpu_b" "$(sval mem_vcpu_record)"
+# 11 rows still fit 16 KiB; a 12th makes the object 32 KiB, and says so.
+reload max_addrs=11
+t_eq lim-mem-max-addrs-11 "$(sval mem_vcpu_record)" 16384
+reload max_addrs=12
+t_eq lim-mem-max-addrs-12 "$(sval mem_vcpu_record)" 32768
 
 rmmod vtel && pass lim-rmmod || fail lim-rmmod "rmmod vtel"
 lab_done
