@@ -172,14 +172,16 @@ static void vtel_view_sparse_matches_dense(struct kunit *test)
 	struct vtel_vcpu *v0, *v1, *w0, *x0;
 	struct vtel_sel sel = {};
 	struct vtel_totals t;
-	struct vtel_cg_path p;
+	struct vtel_cg_path *p;	/* off the stack: KASAN's frame limit */
 	struct vtel_sum *s;
 	u64 now = 1;
 	int i;
 
 	KUNIT_ASSERT_GT(test, n, VTEL_SEG_SLOTS + 20);
 	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	v0 = vcpu(test, 1, 0);
 	v1 = vcpu(test, 1, 1);
 	w0 = vcpu(test, 2, 0);
@@ -192,8 +194,8 @@ static void vtel_view_sparse_matches_dense(struct kunit *test)
 		for (i = 0; i < r % 4 + 1; i++)
 			exit_entry(v0, r, &now, 10, r * 10 + i);
 	vtel_worker_run();				/* refills the spares */
-	cg_path(&p, cg_b, 1);
-	vtel_vm_set_cgroup(v0, &p);
+	cg_path(p, cg_b, 1);
+	vtel_vm_set_cgroup(v0, p);
 	KUNIT_ASSERT_EQ(test, v0->nr_segs, 2);
 	for (r = 20; r < 30; r++)
 		exit_entry(v0, r, &now, 5, 1000 + r);
